@@ -1,0 +1,475 @@
+// Package config loads and validates a site's config.toml: the site's
+// identity, its environments, and what the collectors, the status page and
+// the publisher work on. Secrets never live here; they come from the
+// environment of the command that needs them.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/bulletin-dev/bulletin/internal/diag"
+	"github.com/bulletin-dev/bulletin/internal/tomlpos"
+)
+
+// Config is a site's configuration after environment overrides are applied.
+type Config struct {
+	Title       string `toml:"title"`
+	Description string `toml:"description"`
+	Language    string `toml:"language"`
+	// TimeZone is an IANA zone name; it sets month boundaries and the zone
+	// in which times are displayed.
+	TimeZone string `toml:"timezone"`
+	BaseURL  string `toml:"base_url"`
+	Theme    string `toml:"theme"`
+	// FeedLimit caps the number of items per feed.
+	FeedLimit int `toml:"feed_limit"`
+	// UnsafeHTML lets raw HTML in markdown through to the page.
+	UnsafeHTML bool `toml:"unsafe_html"`
+	// PercentPrecision is the number of decimals shown for availability;
+	// values are floored so any downtime never shows as 100%.
+	PercentPrecision int `toml:"percent_precision"`
+	// Copyright is shown in the footer and feeds.
+	Copyright string `toml:"copyright"`
+
+	// Env holds per-environment overrides, selected by --env or BULLETIN_ENV.
+	Env map[string]EnvOverride `toml:"env"`
+
+	Status     Status      `toml:"status"`
+	GitHub     GitHub      `toml:"github"`
+	Prometheus Prometheus  `toml:"prometheus"`
+	Groups     []Group     `toml:"groups"`
+	Components []Component `toml:"components"`
+	Tracks     []Track     `toml:"tracks"`
+	Publish    Publish     `toml:"publish"`
+
+	// Environment is the name of the environment the overrides came from.
+	Environment string `toml:"-"`
+	// Location is the loaded TimeZone.
+	Location *time.Location `toml:"-"`
+	// Path is the file the config was read from; Lines maps keys to lines.
+	Path  string        `toml:"-"`
+	Lines tomlpos.Index `toml:"-"`
+}
+
+// EnvOverride is the set of settings an environment may change.
+type EnvOverride struct {
+	BaseURL    string `toml:"base_url"`
+	Title      string `toml:"title"`
+	UnsafeHTML *bool  `toml:"unsafe_html"`
+}
+
+// Status configures the status page.
+type Status struct {
+	// Path is where the status page is published, "/status/" by default.
+	Path string `toml:"path"`
+	// Title of the status page; the site title plus " status" by default.
+	Title string `toml:"title"`
+	// Days of uptime history shown per component (default 90).
+	Days int `toml:"days"`
+}
+
+// GitHub configures the GitHub collector. The token comes from GITHUB_TOKEN.
+type GitHub struct {
+	// APIURL is the REST API base URL; set it for GitHub Enterprise
+	// (https://ghe.example.com/api/v3/). Defaults to https://api.github.com/.
+	APIURL string `toml:"api_url"`
+	// CacheDir holds conditional-request caches (ETags), relative to the site.
+	CacheDir string `toml:"cache_dir"`
+	// Timeout bounds each request, as a Go duration ("30s").
+	Timeout      string       `toml:"timeout"`
+	Repositories []Repository `toml:"repositories"`
+}
+
+// Repository is a tracked GitHub repository.
+type Repository struct {
+	// Name is "owner/repo".
+	Name string `toml:"name"`
+	// Labels, when set, restrict the issue counts to issues with all of them.
+	Labels []string `toml:"labels"`
+}
+
+// Prometheus configures the Prometheus collector.
+type Prometheus struct {
+	// URL of the Prometheus (or compatible) HTTP API.
+	URL string `toml:"url"`
+	// HTTPConfigFile is a prometheus/common HTTPClientConfig YAML file
+	// (basic_auth, authorization, tls_config, proxy_url, ...).
+	HTTPConfigFile string `toml:"http_config_file"`
+	// Timeout bounds each query, as a Go duration.
+	Timeout string `toml:"timeout"`
+	// ExcludeMaintenance removes scheduled maintenance windows from the
+	// availability figures (default true).
+	ExcludeMaintenance *bool `toml:"exclude_maintenance"`
+	// Exclude lists further intervals to leave out of availability.
+	Exclude []Interval `toml:"exclude"`
+}
+
+// Interval is a time range, optionally limited to some components.
+type Interval struct {
+	Start      time.Time `toml:"start"`
+	End        time.Time `toml:"end"`
+	Components []string  `toml:"components"`
+	Reason     string    `toml:"reason"`
+}
+
+// Group is a named set of components on the status page.
+type Group struct {
+	ID          string `toml:"id"`
+	Name        string `toml:"name"`
+	Description string `toml:"description"`
+}
+
+// Component is a part of the service whose availability is tracked.
+type Component struct {
+	ID          string `toml:"id"`
+	Name        string `toml:"name"`
+	Group       string `toml:"group"`
+	Description string `toml:"description"`
+	// SLO is the availability target in percent, e.g. 99.9.
+	SLO float64 `toml:"slo"`
+	// Query is the PromQL availability SLI. It may use $__range (the
+	// evaluation window) and must return a single 0..1 ratio. Empty means
+	// avg_over_time(probe_success{component="<id>"}[$__range]).
+	Query string `toml:"query"`
+	// Hidden components are collected but not shown on the status page.
+	Hidden bool `toml:"hidden"`
+}
+
+// Track is a stream of releases whose durations are watched.
+type Track struct {
+	ID         string `toml:"id"`
+	Name       string `toml:"name"`
+	Repository string `toml:"repository"`
+	// Source is one of "deployments", "workflow_runs" or "releases".
+	Source string `toml:"source"`
+	// Workflow names the workflow file (source workflow_runs).
+	Workflow string `toml:"workflow"`
+	// Environment filters deployments (source deployments).
+	Environment string `toml:"environment"`
+	// Branch filters workflow runs (source workflow_runs).
+	Branch string `toml:"branch"`
+	// OutlierFactor marks a release as an outlier when it took longer than
+	// this multiple of the median (default 3).
+	OutlierFactor float64 `toml:"outlier_factor"`
+}
+
+// Source kinds of a release track.
+const (
+	SourceDeployments  = "deployments"
+	SourceWorkflowRuns = "workflow_runs"
+	SourceReleases     = "releases"
+)
+
+// Default values applied by Load.
+const (
+	DefaultFeedLimit        = 20
+	DefaultPercentPrecision = 2
+	DefaultOutlierFactor    = 3
+	DefaultStatusDays       = 90
+	DefaultGitHubAPI        = "https://api.github.com/"
+)
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
+
+// Load reads the config file at path and applies the overrides of the named
+// environment. An empty env means "production". Problems are reported as a
+// *diag.ListError with a line for each.
+func Load(path, env string) (*Config, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(path, src, env)
+}
+
+// Parse is Load on an in-memory file; path is only used in messages.
+func Parse(path string, src []byte, env string) (*Config, error) {
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
+	var raw map[string]any
+	if _, err := toml.Decode(string(src), &raw); err != nil {
+		return nil, tomlError(path, err)
+	}
+	c := &Config{Path: path, Lines: tomlpos.Build(string(src))}
+	if _, err := toml.Decode(string(src), c); err != nil {
+		return nil, tomlError(path, err)
+	}
+	var problems diag.List
+	for _, k := range tomlpos.Unknown(raw, c) {
+		problems.Addf(path, c.Lines.Line(k), "unknown key %q", k)
+	}
+	if env == "" {
+		env = "production"
+	}
+	c.Environment = env
+	if o, ok := c.Env[env]; ok {
+		if o.BaseURL != "" {
+			c.BaseURL = o.BaseURL
+		}
+		if o.Title != "" {
+			c.Title = o.Title
+		}
+		if o.UnsafeHTML != nil {
+			c.UnsafeHTML = *o.UnsafeHTML
+		}
+	}
+	c.defaults()
+	c.validate(&problems)
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func tomlError(path string, err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		return &diag.ListError{Errs: []*diag.Error{diag.Errorf(path, pe.Position.Line, "%s", pe.Message)}}
+	}
+	// Type mismatches read "toml: line N (last key ...): msg".
+	msg := strings.TrimPrefix(err.Error(), "toml: ")
+	var line int
+	if _, scanErr := fmt.Sscanf(msg, "line %d", &line); scanErr == nil {
+		if i := strings.Index(msg, ": "); i >= 0 {
+			msg = msg[i+2:]
+		}
+	}
+	return &diag.ListError{Errs: []*diag.Error{diag.Errorf(path, line, "%s", msg)}}
+}
+
+func (c *Config) defaults() {
+	if c.Language == "" {
+		c.Language = "en"
+	}
+	if c.TimeZone == "" {
+		c.TimeZone = "UTC"
+	}
+	if c.Theme == "" {
+		c.Theme = "default"
+	}
+	if c.FeedLimit == 0 {
+		c.FeedLimit = DefaultFeedLimit
+	}
+	if c.PercentPrecision == 0 {
+		c.PercentPrecision = DefaultPercentPrecision
+	}
+	if c.BaseURL != "" && !strings.HasSuffix(c.BaseURL, "/") {
+		c.BaseURL += "/"
+	}
+	if c.Status.Path == "" {
+		c.Status.Path = "/status/"
+	}
+	if !strings.HasPrefix(c.Status.Path, "/") {
+		c.Status.Path = "/" + c.Status.Path
+	}
+	if !strings.HasSuffix(c.Status.Path, "/") {
+		c.Status.Path += "/"
+	}
+	if c.Status.Title == "" {
+		c.Status.Title = c.Title + " status"
+	}
+	if c.Status.Days == 0 {
+		c.Status.Days = DefaultStatusDays
+	}
+	if c.GitHub.APIURL == "" {
+		c.GitHub.APIURL = DefaultGitHubAPI
+	}
+	if c.GitHub.CacheDir == "" {
+		c.GitHub.CacheDir = ".cache/github"
+	}
+	if c.Prometheus.ExcludeMaintenance == nil {
+		t := true
+		c.Prometheus.ExcludeMaintenance = &t
+	}
+	for i := range c.Tracks {
+		if c.Tracks[i].OutlierFactor == 0 {
+			c.Tracks[i].OutlierFactor = DefaultOutlierFactor
+		}
+		if c.Tracks[i].Name == "" {
+			c.Tracks[i].Name = c.Tracks[i].ID
+		}
+	}
+	for i := range c.Components {
+		if c.Components[i].Name == "" {
+			c.Components[i].Name = c.Components[i].ID
+		}
+	}
+	c.Publish.defaults()
+}
+
+func (c *Config) validate(p *diag.List) {
+	at := func(key string) int { return c.Lines.Line(key) }
+	if strings.TrimSpace(c.Title) == "" {
+		p.Addf(c.Path, 0, "title is required")
+	}
+	loc, err := time.LoadLocation(c.TimeZone)
+	if err != nil {
+		p.Addf(c.Path, at("timezone"), "unknown time zone %q", c.TimeZone)
+	} else {
+		c.Location = loc
+	}
+	if c.BaseURL == "" {
+		p.Addf(c.Path, at("base_url"), "base_url is required")
+	} else if u, err := url.Parse(c.BaseURL); err != nil || !u.IsAbs() || u.Host == "" {
+		key := "base_url"
+		if _, ok := c.Env[c.Environment]; ok && c.Env[c.Environment].BaseURL != "" {
+			key = "env." + c.Environment + ".base_url"
+		}
+		p.Addf(c.Path, at(key), "base_url %q is not an absolute URL", c.BaseURL)
+	}
+	if c.FeedLimit < 0 {
+		p.Addf(c.Path, at("feed_limit"), "feed_limit must be positive")
+	}
+	if c.PercentPrecision < 0 || c.PercentPrecision > 6 {
+		p.Addf(c.Path, at("percent_precision"), "percent_precision must be between 0 and 6")
+	}
+	if c.Status.Days < 1 || c.Status.Days > 366 {
+		p.Addf(c.Path, at("status.days"), "status.days must be between 1 and 366")
+	}
+	if _, err := url.Parse(c.GitHub.APIURL); err != nil {
+		p.Addf(c.Path, at("github.api_url"), "github.api_url: %v", err)
+	}
+	for _, d := range []struct{ key, v string }{{"github.timeout", c.GitHub.Timeout}, {"prometheus.timeout", c.Prometheus.Timeout}} {
+		if d.v == "" {
+			continue
+		}
+		if _, err := time.ParseDuration(d.v); err != nil {
+			p.Addf(c.Path, at(d.key), "%s: %q is not a duration such as \"30s\"", d.key, d.v)
+		}
+	}
+	repos := map[string]bool{}
+	for i, r := range c.GitHub.Repositories {
+		key := fmt.Sprintf("github.repositories.%d.name", i)
+		if !validRepo(r.Name) {
+			p.Addf(c.Path, at(key), "repository %q is not of the form owner/name", r.Name)
+		}
+		if repos[r.Name] {
+			p.Addf(c.Path, at(key), "repository %q listed twice", r.Name)
+		}
+		repos[r.Name] = true
+	}
+	groups := map[string]bool{}
+	for i, g := range c.Groups {
+		key := fmt.Sprintf("groups.%d.id", i)
+		if !idPattern.MatchString(g.ID) {
+			p.Addf(c.Path, at(key), "group id %q must be lowercase letters, digits, - or _", g.ID)
+		}
+		if groups[g.ID] {
+			p.Addf(c.Path, at(key), "group %q defined twice", g.ID)
+		}
+		groups[g.ID] = true
+	}
+	comps := map[string]bool{}
+	for i, comp := range c.Components {
+		key := fmt.Sprintf("components.%d", i)
+		if !idPattern.MatchString(comp.ID) {
+			p.Addf(c.Path, at(key+".id"), "component id %q must be lowercase letters, digits, - or _", comp.ID)
+		}
+		if comps[comp.ID] {
+			p.Addf(c.Path, at(key+".id"), "component %q defined twice", comp.ID)
+		}
+		comps[comp.ID] = true
+		if comp.Group != "" && !groups[comp.Group] {
+			p.Addf(c.Path, at(key+".group"), "component %q: unknown group %q", comp.ID, comp.Group)
+		}
+		if comp.SLO != 0 && (comp.SLO <= 0 || comp.SLO >= 100) {
+			p.Addf(c.Path, at(key+".slo"), "component %q: slo %v must be a percentage between 0 and 100 (exclusive)", comp.ID, comp.SLO)
+		}
+	}
+	for i, iv := range c.Prometheus.Exclude {
+		key := fmt.Sprintf("prometheus.exclude.%d", i)
+		if !iv.End.After(iv.Start) {
+			p.Addf(c.Path, at(key+".end"), "excluded interval ends before it starts")
+		}
+		for _, id := range iv.Components {
+			if !comps[id] {
+				p.Addf(c.Path, at(key+".components"), "unknown component %q", id)
+			}
+		}
+	}
+	tracks := map[string]bool{}
+	for i, t := range c.Tracks {
+		key := fmt.Sprintf("tracks.%d", i)
+		if !idPattern.MatchString(t.ID) {
+			p.Addf(c.Path, at(key+".id"), "track id %q must be lowercase letters, digits, - or _", t.ID)
+		}
+		if tracks[t.ID] {
+			p.Addf(c.Path, at(key+".id"), "track %q defined twice", t.ID)
+		}
+		tracks[t.ID] = true
+		if !validRepo(t.Repository) {
+			p.Addf(c.Path, at(key+".repository"), "track %q: repository %q is not of the form owner/name", t.ID, t.Repository)
+		}
+		switch t.Source {
+		case SourceDeployments, SourceReleases:
+		case SourceWorkflowRuns:
+			if t.Workflow == "" {
+				p.Addf(c.Path, at(key+".source"), "track %q: source workflow_runs needs workflow (the workflow file name)", t.ID)
+			}
+		default:
+			p.Addf(c.Path, at(key+".source"), "track %q: source %q must be one of deployments, workflow_runs, releases", t.ID, t.Source)
+		}
+		if t.OutlierFactor <= 1 {
+			p.Addf(c.Path, at(key+".outlier_factor"), "track %q: outlier_factor must be greater than 1", t.ID)
+		}
+	}
+	c.Publish.validate(c, p)
+}
+
+func validRepo(s string) bool {
+	owner, name, ok := strings.Cut(s, "/")
+	return ok && owner != "" && name != "" && !strings.Contains(name, "/")
+}
+
+// Component returns the component with the given id.
+func (c *Config) Component(id string) (Component, bool) {
+	for _, comp := range c.Components {
+		if comp.ID == id {
+			return comp, true
+		}
+	}
+	return Component{}, false
+}
+
+// Group returns the group with the given id.
+func (c *Config) Group(id string) (Group, bool) {
+	for _, g := range c.Groups {
+		if g.ID == id {
+			return g, true
+		}
+	}
+	return Group{}, false
+}
+
+// ComponentIDs returns the ids of all components, sorted.
+func (c *Config) ComponentIDs() []string {
+	ids := make([]string, len(c.Components))
+	for i, comp := range c.Components {
+		ids[i] = comp.ID
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// AbsURL joins the base URL and a site path ("/reports/2026/10/").
+func (c *Config) AbsURL(path string) string {
+	return strings.TrimSuffix(c.BaseURL, "/") + "/" + strings.TrimPrefix(path, "/")
+}
+
+// BasePath is the path part of the base URL, "/" or e.g. "/ops/".
+func (c *Config) BasePath() string {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return u.Path
+}

@@ -1,0 +1,79 @@
+package config
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLoadValid(t *testing.T) {
+	c, err := Load("testdata/valid.toml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BaseURL != "https://ops.example.org/" {
+		t.Errorf("BaseURL = %q, want trailing slash added", c.BaseURL)
+	}
+	if c.Location.String() != "Europe/Berlin" {
+		t.Errorf("Location = %v", c.Location)
+	}
+	if c.FeedLimit != DefaultFeedLimit || c.Status.Path != "/status/" || c.Status.Days != 90 {
+		t.Errorf("defaults not applied: %+v", c)
+	}
+	if c.Tracks[0].OutlierFactor != DefaultOutlierFactor || c.Tracks[0].Name != "backend" {
+		t.Errorf("track defaults not applied: %+v", c.Tracks[0])
+	}
+	if got := c.AbsURL("/reports/2026/10/"); got != "https://ops.example.org/reports/2026/10/" {
+		t.Errorf("AbsURL = %q", got)
+	}
+
+	s, err := Load("testdata/valid.toml", "staging")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.BaseURL != "https://staging.example.org/ops/" || s.BasePath() != "/ops/" || s.Environment != "staging" {
+		t.Errorf("staging override: base %q path %q env %q", s.BaseURL, s.BasePath(), s.Environment)
+	}
+}
+
+func TestLoadInvalid(t *testing.T) {
+	tests := map[string]string{
+		"invalid-unknown-key.toml":         `testdata/invalid-unknown-key.toml:3: unknown key "titel"`,
+		"invalid-unknown-nested.toml":      `testdata/invalid-unknown-nested.toml:9: unknown key "components.1.slo_target"`,
+		"invalid-timezone.toml":            `testdata/invalid-timezone.toml:3: unknown time zone "Mars/Olympus"`,
+		"invalid-group.toml":               `testdata/invalid-group.toml:5: component "api": unknown group "nope"`,
+		"invalid-duplicate-component.toml": `testdata/invalid-duplicate-component.toml:6: component "api" defined twice`,
+		"invalid-track-source.toml":        `testdata/invalid-track-source.toml:6: track "be": source "ci" must be one of deployments, workflow_runs, releases`,
+		"invalid-type.toml":                `testdata/invalid-type.toml:3: incompatible types: TOML value has type string; destination has type integer`,
+		"invalid-syntax.toml":              `testdata/invalid-syntax.toml:2: strings cannot contain newlines`,
+		"invalid-base-url.toml":            `testdata/invalid-base-url.toml:2: base_url "/relative/" is not an absolute URL`,
+		"invalid-slo.toml":                 `testdata/invalid-slo.toml:5: component "api": slo 100 must be a percentage between 0 and 100 (exclusive)`,
+	}
+	for file, want := range tests {
+		t.Run(file, func(t *testing.T) {
+			_, err := Load(filepath.Join("testdata", file), "")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if got := err.Error(); got != want {
+				t.Errorf("got  %s\nwant %s", got, want)
+			}
+		})
+	}
+}
+
+func TestLoadReportsAllProblems(t *testing.T) {
+	src := "title = \"\"\nbase_url = \"https://x.org/\"\ntimezone = \"Nowhere\"\n[[components]]\nid = \"Bad ID\"\n"
+	path := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path, "")
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if n := strings.Count(err.Error(), "\n") + 1; n != 3 {
+		t.Errorf("got %d problems, want 3:\n%v", n, err)
+	}
+}

@@ -1,0 +1,453 @@
+// Package snapshot defines data/YYYY-MM.json, the frozen figures of one month.
+//
+// It is the only thing passed from collect to build: collectors write a
+// Snapshot, the site reads it. The schema is versioned by the "schema" field;
+// readers refuse versions they do not know. Lists are always written as []
+// (never null) so that tools reading the JSON need no null checks.
+//
+// Durations are seconds (float), ratios are 0..1 fractions, times are RFC 3339.
+package snapshot
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Version is the schema version this package reads and writes.
+const Version = 1
+
+// Sources named in Snapshot.Sources.
+const (
+	SourceGitHub     = "github"
+	SourcePrometheus = "prometheus"
+)
+
+// Snapshot holds the figures of one month.
+type Snapshot struct {
+	Schema int `json:"schema"`
+	// Month is "YYYY-MM".
+	Month string `json:"month"`
+	// Frozen snapshots are not overwritten by collect without --force.
+	Frozen bool `json:"frozen"`
+	// Sources records, per source, when it was last collected successfully.
+	Sources map[string]SourceInfo `json:"sources"`
+
+	Issues       []RepoIssues   `json:"issues"`
+	Releases     []Track        `json:"releases"`
+	Availability []Availability `json:"availability"`
+	Goals        []Goal         `json:"goals"`
+}
+
+// SourceInfo describes one collection run of a source.
+type SourceInfo struct {
+	CollectedAt time.Time `json:"collected_at"`
+}
+
+// RepoIssues counts issues and pull requests of one repository in the month.
+type RepoIssues struct {
+	// Repository is "owner/name".
+	Repository string `json:"repository"`
+	// Labels the counts were filtered by; empty means all issues.
+	Labels []string `json:"labels"`
+	// Opened and Closed count issues (not pull requests) created and closed
+	// within the month; OpenAtEnd counts those open at the month's end.
+	Opened    int `json:"opened"`
+	Closed    int `json:"closed"`
+	OpenAtEnd int `json:"open_at_end"`
+	// PullRequests are the same counts for pull requests.
+	PullRequests Counts `json:"pull_requests"`
+}
+
+// Counts are opened / closed / open-at-end figures.
+type Counts struct {
+	Opened    int `json:"opened"`
+	Closed    int `json:"closed"`
+	OpenAtEnd int `json:"open_at_end"`
+}
+
+// Track holds the releases of one release track in the month.
+type Track struct {
+	// Track is the id from config.toml; Name its display name.
+	Track string `json:"track"`
+	Name  string `json:"name"`
+	// Source is deployments, workflow_runs or releases.
+	Source   string    `json:"source"`
+	Releases []Release `json:"releases"`
+	Summary  Summary   `json:"summary"`
+}
+
+// Release is one release and how long it took.
+type Release struct {
+	Name            string    `json:"name"`
+	URL             string    `json:"url,omitempty"`
+	Start           time.Time `json:"start"`
+	End             time.Time `json:"end"`
+	DurationSeconds float64   `json:"duration_seconds"`
+}
+
+// Duration returns the release's duration.
+func (r Release) Duration() time.Duration { return seconds(r.DurationSeconds) }
+
+// Summary condenses a track's releases.
+type Summary struct {
+	Count         int     `json:"count"`
+	MedianSeconds float64 `json:"median_seconds"`
+	P90Seconds    float64 `json:"p90_seconds"`
+	MaxSeconds    float64 `json:"max_seconds"`
+	MeanSeconds   float64 `json:"mean_seconds"`
+	// OutlierFactor is the multiple of the median above which a release is
+	// an outlier; Outliers names those releases, slowest first.
+	OutlierFactor float64  `json:"outlier_factor"`
+	Outliers      []string `json:"outliers"`
+}
+
+// Availability of one component over the month.
+type Availability struct {
+	Component string `json:"component"`
+	// Ratio is the availability over the covered part of the month (0..1);
+	// nil when there was no data at all.
+	Ratio *float64 `json:"ratio"`
+	// Coverage is the fraction of the month for which data exists.
+	Coverage float64 `json:"coverage"`
+	// SLO is the target ratio (0..1), 0 when none is set.
+	SLO float64 `json:"slo"`
+	// ErrorBudgetRemaining is the fraction of the month's error budget left
+	// (1 = untouched, 0 = spent, negative = overspent); nil without SLO or data.
+	ErrorBudgetRemaining *float64 `json:"error_budget_remaining"`
+	// Excluded lists the intervals left out of the figures (maintenance).
+	Excluded []Excluded `json:"excluded"`
+	Daily    []Day      `json:"daily"`
+}
+
+// Excluded is an interval left out of availability.
+type Excluded struct {
+	Start  time.Time `json:"start"`
+	End    time.Time `json:"end"`
+	Reason string    `json:"reason"`
+}
+
+// Day is one day's availability in the site's time zone.
+type Day struct {
+	// Date is "YYYY-MM-DD" in the site's time zone.
+	Date string `json:"date"`
+	// Ratio is nil when the day has no data.
+	Ratio    *float64 `json:"ratio"`
+	Coverage float64  `json:"coverage"`
+}
+
+// Goal is the tracker state of a goal referenced from a report.
+type Goal struct {
+	// Ref is the reference as written in the report, e.g. "milestone: acme/app#3".
+	Ref string `json:"ref"`
+	// Kind is "milestone" or "issue".
+	Kind       string     `json:"kind"`
+	Repository string     `json:"repository"`
+	Number     int        `json:"number"`
+	Title      string     `json:"title"`
+	State      string     `json:"state"`
+	URL        string     `json:"url"`
+	Closed     int        `json:"closed"`
+	Total      int        `json:"total"`
+	Due        *time.Time `json:"due"`
+	ClosedAt   *time.Time `json:"closed_at"`
+}
+
+// New returns an empty snapshot for month ("YYYY-MM").
+func New(month string) *Snapshot {
+	s := &Snapshot{Schema: Version, Month: month}
+	s.normalize()
+	return s
+}
+
+var monthPattern = regexp.MustCompile(`^\d{4}-(0[1-9]|1[0-2])$`)
+
+// ValidMonth reports whether s is a "YYYY-MM" month.
+func ValidMonth(s string) bool { return monthPattern.MatchString(s) }
+
+// FileName returns the file name of a month's snapshot, "2026-10.json".
+func FileName(month string) string { return month + ".json" }
+
+// Read decodes the snapshot file at path.
+func Read(path string) (*Snapshot, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Decode(path, b)
+}
+
+// Decode decodes a snapshot; path is used in messages. Unknown fields and
+// unknown schema versions are errors, so a typo in a hand-edited file does
+// not silently drop a figure.
+func Decode(path string, b []byte) (*Snapshot, error) {
+	var probe struct {
+		Schema int `json:"schema"`
+	}
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return nil, jsonError(path, b, err)
+	}
+	if probe.Schema != Version {
+		return nil, fmt.Errorf("%s: schema %d is not supported (this bulletin reads schema %d)", path, probe.Schema, Version)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var s Snapshot
+	if err := dec.Decode(&s); err != nil {
+		return nil, jsonError(path, b, err)
+	}
+	if !ValidMonth(s.Month) {
+		return nil, fmt.Errorf("%s: month %q is not of the form YYYY-MM", path, s.Month)
+	}
+	s.normalize()
+	return &s, nil
+}
+
+func jsonError(path string, b []byte, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	off := int64(-1)
+	switch {
+	case errors.As(err, &se):
+		off = se.Offset
+	case errors.As(err, &te):
+		off = te.Offset
+	}
+	if off >= 0 {
+		line := 1 + bytes.Count(b[:min(int(off), len(b))], []byte("\n"))
+		return fmt.Errorf("%s:%d: %w", path, line, err)
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// normalize replaces nil lists and maps by empty ones and sorts lists into
+// their canonical order, so that encoding is deterministic.
+func (s *Snapshot) normalize() {
+	if s.Sources == nil {
+		s.Sources = map[string]SourceInfo{}
+	}
+	if s.Issues == nil {
+		s.Issues = []RepoIssues{}
+	}
+	for i := range s.Issues {
+		if s.Issues[i].Labels == nil {
+			s.Issues[i].Labels = []string{}
+		}
+	}
+	if s.Releases == nil {
+		s.Releases = []Track{}
+	}
+	for i := range s.Releases {
+		if s.Releases[i].Releases == nil {
+			s.Releases[i].Releases = []Release{}
+		}
+		if s.Releases[i].Summary.Outliers == nil {
+			s.Releases[i].Summary.Outliers = []string{}
+		}
+	}
+	if s.Availability == nil {
+		s.Availability = []Availability{}
+	}
+	for i := range s.Availability {
+		if s.Availability[i].Daily == nil {
+			s.Availability[i].Daily = []Day{}
+		}
+		if s.Availability[i].Excluded == nil {
+			s.Availability[i].Excluded = []Excluded{}
+		}
+	}
+	if s.Goals == nil {
+		s.Goals = []Goal{}
+	}
+	sort.SliceStable(s.Issues, func(i, j int) bool { return s.Issues[i].Repository < s.Issues[j].Repository })
+	sort.SliceStable(s.Goals, func(i, j int) bool { return s.Goals[i].Ref < s.Goals[j].Ref })
+}
+
+// Encode returns the canonical JSON encoding of s, indented, ending in a newline.
+func (s *Snapshot) Encode() ([]byte, error) {
+	s.normalize()
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
+// Write stores s at path atomically: it writes a temporary file in the same
+// directory and renames it over path, so a reader (or a crash) never sees a
+// half-written snapshot.
+func Write(path string, s *Snapshot) error {
+	b, err := s.Encode()
+	if err != nil {
+		return fmt.Errorf("encode snapshot: %w", err)
+	}
+	return WriteFileAtomic(path, b, 0o644)
+}
+
+// WriteFileAtomic writes data to path through a temporary file and a rename.
+func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // no-op after a successful rename
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp, perm); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// Store reads the snapshots of a data directory.
+type Store struct {
+	Dir string
+}
+
+// Path returns the file path of month's snapshot.
+func (st Store) Path(month string) string { return filepath.Join(st.Dir, FileName(month)) }
+
+// Load returns month's snapshot, or (nil, nil) when there is none.
+func (st Store) Load(month string) (*Snapshot, error) {
+	s, err := Read(st.Path(month))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if s.Month != month {
+		return nil, fmt.Errorf("%s: month %q does not match the file name", st.Path(month), s.Month)
+	}
+	return s, nil
+}
+
+// LoadAll reads every YYYY-MM.json in the directory, keyed by month. A
+// missing directory is an empty store. Every bad file is reported.
+func (st Store) LoadAll() (map[string]*Snapshot, error) {
+	entries, err := os.ReadDir(st.Dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string]*Snapshot{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*Snapshot{}
+	var errs []error
+	for _, e := range entries {
+		name := e.Name()
+		month, ok := strings.CutSuffix(name, ".json")
+		if e.IsDir() || !ok || !ValidMonth(month) {
+			continue
+		}
+		s, err := st.Load(month)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		out[month] = s
+	}
+	return out, errors.Join(errs...)
+}
+
+// Component returns the availability of the component with id.
+func (s *Snapshot) Component(id string) (Availability, bool) {
+	for _, a := range s.Availability {
+		if a.Component == id {
+			return a, true
+		}
+	}
+	return Availability{}, false
+}
+
+// Repo returns the issue counts of repository name.
+func (s *Snapshot) Repo(name string) (RepoIssues, bool) {
+	for _, r := range s.Issues {
+		if r.Repository == name {
+			return r, true
+		}
+	}
+	return RepoIssues{}, false
+}
+
+// TrackByID returns the release track with id.
+func (s *Snapshot) TrackByID(id string) (Track, bool) {
+	for _, t := range s.Releases {
+		if t.Track == id {
+			return t, true
+		}
+	}
+	return Track{}, false
+}
+
+// Goal returns the tracker state recorded for ref.
+func (s *Snapshot) Goal(ref string) (Goal, bool) {
+	for _, g := range s.Goals {
+		if g.Ref == ref {
+			return g, true
+		}
+	}
+	return Goal{}, false
+}
+
+func seconds(s float64) time.Duration { return time.Duration(s * float64(time.Second)) }
+
+// Month parsing helpers.
+
+// MonthStart returns the first instant of month ("YYYY-MM") in loc.
+func MonthStart(month string, loc *time.Location) (time.Time, error) {
+	t, err := time.ParseInLocation("2006-01", month, loc)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("month %q: want YYYY-MM", month)
+	}
+	return t, nil
+}
+
+// MonthRange returns [start, end) of month in loc.
+func MonthRange(month string, loc *time.Location) (start, end time.Time, err error) {
+	start, err = MonthStart(month, loc)
+	if err != nil {
+		return start, end, err
+	}
+	return start, start.AddDate(0, 1, 0), nil
+}
+
+// PrevMonth returns the month before month ("2026-01" -> "2025-12").
+func PrevMonth(month string) string {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return ""
+	}
+	return t.AddDate(0, -1, 0).Format("2006-01")
+}
+
+// NextMonth returns the month after month.
+func NextMonth(month string) string {
+	t, err := time.Parse("2006-01", month)
+	if err != nil {
+		return ""
+	}
+	return t.AddDate(0, 1, 0).Format("2006-01")
+}

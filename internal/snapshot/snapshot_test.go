@@ -1,0 +1,137 @@
+package snapshot
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func ptr(f float64) *float64 { return &f }
+
+func sample() *Snapshot {
+	s := New("2026-10")
+	s.Issues = []RepoIssues{{Repository: "readthedocs/readthedocs.org", Opened: 42, Closed: 40, OpenAtEnd: 310, PullRequests: Counts{Opened: 7}}}
+	s.Releases = []Track{{Track: "backend", Name: "Backend", Source: "workflow_runs",
+		Releases: []Release{{Name: "v1", DurationSeconds: 3600}, {Name: "v2", DurationSeconds: 86400}},
+		Summary:  Summary{Count: 2, MedianSeconds: 8100, P90Seconds: 86400, MaxSeconds: 86400, Outliers: []string{"v2"}}}}
+	s.Availability = []Availability{{Component: "api", Ratio: ptr(0.99996), Coverage: 1, SLO: 0.999, ErrorBudgetRemaining: ptr(0.96)},
+		{Component: "dns", Coverage: 0}}
+	return s
+}
+
+func TestLookup(t *testing.T) {
+	s := sample()
+	tests := []struct {
+		key, want string
+	}{
+		{"issues.readthedocs/readthedocs.org.opened", "42"},
+		{"issues.readthedocs/readthedocs.org", "310"},
+		{"issues.readthedocs/readthedocs.org.prs_opened", "7"},
+		{"releases.backend.median", "2h 15m"},
+		{"releases.backend.max", "1d"},
+		{"releases.backend", "2"},
+		{"releases.backend.outliers", "1"},
+		{"releases.backend.slowest", "v2"},
+		{"uptime.api", "99.99%"},
+		{"uptime.api.slo", "99.90%"},
+		{"uptime.api.budget", "96.00%"},
+	}
+	for _, tt := range tests {
+		f, err := s.Lookup(tt.key)
+		if err != nil {
+			t.Errorf("Lookup(%q): %v", tt.key, err)
+			continue
+		}
+		if got := f.Format(2); got != tt.want {
+			t.Errorf("Lookup(%q) = %q, want %q", tt.key, got, tt.want)
+		}
+	}
+	bad := map[string]string{
+		"uptime.api2":       `unknown figure "uptime.api2": 2026-10 has no availability for component "api2" (it has api, dns)`,
+		"uptime.dns":        `figure "uptime.dns": component "dns" has no data in 2026-10`,
+		"weather.today":     `unknown figure "weather.today": keys start with issues., releases. or uptime.`,
+		"issues.acme/x.foo": `unknown figure "issues.acme/x.foo": 2026-10 has no issue counts for "acme/x.foo" (it has readthedocs/readthedocs.org)`,
+	}
+	for key, want := range bad {
+		if _, err := s.Lookup(key); err == nil || err.Error() != want {
+			t.Errorf("Lookup(%q) error = %v, want %s", key, err, want)
+		}
+	}
+}
+
+func TestFormatPercentFloors(t *testing.T) {
+	for _, tt := range []struct {
+		r    float64
+		p    int
+		want string
+	}{{0.99999999, 2, "99.99%"}, {1, 2, "100.00%"}, {0.9995, 2, "99.95%"}, {0.5, 0, "50%"}, {0.123456, 3, "12.345%"}} {
+		if got := FormatPercent(tt.r, tt.p); got != tt.want {
+			t.Errorf("FormatPercent(%v, %d) = %q, want %q", tt.r, tt.p, got, tt.want)
+		}
+	}
+}
+
+func TestRoundTripAndEmptyLists(t *testing.T) {
+	dir := t.TempDir()
+	st := Store{Dir: dir}
+	s := New("2026-11")
+	if err := Write(st.Path("2026-11"), s); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(st.Path("2026-11"))
+	if strings.Contains(string(b), "null") {
+		t.Errorf("empty snapshot encodes null:\n%s", b)
+	}
+	in := sample()
+	in.Releases[0].Releases[0].Start = time.Date(2026, 10, 3, 8, 0, 0, 0, time.UTC)
+	if err := Write(st.Path("2026-10"), in); err != nil {
+		t.Fatal(err)
+	}
+	all, err := st.LoadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 || all["2026-10"].Issues[0].Opened != 42 || !all["2026-10"].Releases[0].Releases[0].Start.Equal(in.Releases[0].Releases[0].Start) {
+		t.Fatalf("round trip lost data: %+v", all)
+	}
+	again, _ := all["2026-10"].Encode()
+	first, _ := os.ReadFile(st.Path("2026-10"))
+	if string(again) != string(first) {
+		t.Error("re-encoding a read snapshot changed its bytes")
+	}
+	if m, _ := st.Load("2030-01"); m != nil {
+		t.Error("missing month should load as nil")
+	}
+}
+
+func TestDecodeErrors(t *testing.T) {
+	dir := t.TempDir()
+	cases := map[string]struct{ body, want string }{
+		"schema":  {`{"schema": 7, "month": "2026-10"}`, "schema 7 is not supported (this bulletin reads schema 1)"},
+		"unknown": {"{\n\"schema\": 1,\n\"month\": \"2026-10\",\n\"isues\": []\n}", `json: unknown field "isues"`},
+		"syntax":  {"{\n\"schema\": 1,\n\"month\": \"2026-10\"\n\"issues\": []\n}", ":4: invalid character"},
+		"type":    {"{\n\"schema\": 1,\n\"month\": \"2026-10\",\n\"issues\": [{\"opened\": \"many\"}]\n}", ":4: json: cannot unmarshal"},
+		"month":   {`{"schema": 1, "month": "October"}`, `month "October" is not of the form YYYY-MM`},
+	}
+	for name, c := range cases {
+		p := filepath.Join(dir, name+".json")
+		os.WriteFile(p, []byte(c.body), 0o644)
+		_, err := Read(p)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.HasPrefix(err.Error(), p) {
+			t.Errorf("%s: error %v, want it to start with the path and contain %q", name, err, c.want)
+		}
+	}
+}
+
+func TestMonthHelpers(t *testing.T) {
+	if PrevMonth("2026-01") != "2025-12" || NextMonth("2026-12") != "2027-01" {
+		t.Error("month arithmetic")
+	}
+	loc, _ := time.LoadLocation("Europe/Berlin")
+	start, end, err := MonthRange("2026-10", loc)
+	if err != nil || start.Format(time.RFC3339) != "2026-10-01T00:00:00+02:00" || end.Format(time.RFC3339) != "2026-11-01T00:00:00+01:00" {
+		t.Errorf("MonthRange = %v %v %v", start, end, err)
+	}
+}
