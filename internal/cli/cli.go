@@ -60,10 +60,6 @@ type command struct {
 // commands lists every subcommand; each is defined in its own file.
 func commands() []command {
 	return []command{
-		{"build", "render the site into public/", runBuild},
-		{"serve", "preview the site with live reload", runServe},
-		{"new", "scaffold a report: new report 2026-12", runNew},
-		{"check", "validate config and content without writing", runCheck},
 		{"version", "print the version", runVersion},
 	}
 }

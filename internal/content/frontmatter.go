@@ -1,0 +1,412 @@
+// Package content reads a site's markdown files (monthly reports, incidents,
+// maintenance windows) into typed, validated values. Every problem is
+// reported as "path:line: message", and a load reports all problems of all
+// files in one pass.
+package content
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+	"github.com/adrg/frontmatter"
+	"gopkg.in/yaml.v3"
+
+	"github.com/bulletin-dev/bulletin/internal/diag"
+	"github.com/bulletin-dev/bulletin/internal/tomlpos"
+)
+
+// Format names of front matter.
+const (
+	YAML = "yaml"
+	TOML = "toml"
+)
+
+// Document is a content file split into front matter and markdown body.
+type Document struct {
+	Path string
+	// Format is YAML or TOML.
+	Format string
+	// Body is the markdown after the front matter; BodyLine is the line
+	// of the file on which it starts.
+	Body     []byte
+	BodyLine int
+	// FrontLine is the line of the file on which the front matter's first
+	// key stands (one past the opening delimiter).
+	FrontLine int
+	lines     map[string]int
+}
+
+// Line returns the file line of a front matter key given as a dotted path
+// with sequence indexes ("goals.2.status"), falling back to the closest
+// parent, then to the first line of the front matter.
+func (d *Document) Line(key string) int {
+	for key != "" {
+		if l, ok := d.lines[key]; ok {
+			return l
+		}
+		i := strings.LastIndexByte(key, '.')
+		if i < 0 {
+			break
+		}
+		key = key[:i]
+	}
+	return max(d.FrontLine-1, 1)
+}
+
+// Errorf returns a diagnostic at the line of key.
+func (d *Document) Errorf(key, format string, args ...any) *diag.Error {
+	return diag.Errorf(d.Path, d.Line(key), format, args...)
+}
+
+type captured struct {
+	format string
+	data   []byte
+}
+
+// Decode splits src into front matter and body and decodes the front matter
+// into v (a pointer to a struct). Unknown keys are errors. The front matter
+// may be YAML (between --- lines) or TOML (between +++ lines). A file without
+// front matter is an error: every content file needs at least a title.
+func Decode(path string, src []byte, v any) (*Document, error) {
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
+	src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	var c captured
+	capture := func(format string) frontmatter.UnmarshalFunc {
+		return func(data []byte, _ any) error {
+			c = captured{format: format, data: append([]byte(nil), data...)}
+			return nil
+		}
+	}
+	if delim, ok := openingDelimiter(src); ok {
+		if !hasClosing(src, delim) {
+			open := bytes.Index(src, []byte(delim))
+			return nil, diag.Errorf(path, 1+bytes.Count(src[:open], []byte("\n")), "front matter is not closed: add a %s line after it", delim)
+		}
+	}
+	body, err := frontmatter.MustParse(bytes.NewReader(src), &c,
+		frontmatter.NewFormat("---", "---", capture(YAML)),
+		frontmatter.NewFormat("+++", "+++", capture(TOML)),
+	)
+	if errors.Is(err, frontmatter.ErrNotFound) {
+		return nil, diag.Errorf(path, 1, "no front matter: start the file with a --- (YAML) or +++ (TOML) line")
+	}
+	if err != nil {
+		return nil, diag.Errorf(path, 1, "read front matter: %v", err)
+	}
+	d := &Document{Path: path, Format: c.format, Body: body}
+	// The front matter starts on the line after the first delimiter.
+	delim := "---"
+	if c.format == TOML {
+		delim = "+++"
+	}
+	open := bytes.Index(src, []byte(delim))
+	d.FrontLine = 2 + bytes.Count(src[:open], []byte("\n"))
+	d.BodyLine = 1 + bytes.Count(src[:len(src)-len(body)], []byte("\n"))
+
+	switch c.format {
+	case TOML:
+		err = d.decodeTOML(c.data, v)
+	default:
+		err = d.decodeYAML(c.data, v)
+	}
+	if err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+// openingDelimiter returns the front matter delimiter the file opens with.
+func openingDelimiter(src []byte) (string, bool) {
+	for _, line := range strings.Split(string(src), "\n") {
+		switch strings.TrimRight(line, " \t") {
+		case "":
+			continue
+		case "---", "+++":
+			return strings.TrimSpace(line), true
+		}
+		return "", false
+	}
+	return "", false
+}
+
+func hasClosing(src []byte, delim string) bool {
+	lines := strings.Split(string(src), "\n")
+	opened := false
+	for _, l := range lines {
+		if strings.TrimRight(l, " \t") != delim {
+			continue
+		}
+		if opened {
+			return true
+		}
+		opened = true
+	}
+	return false
+}
+
+var yamlLineErr = regexp.MustCompile(`^line (\d+): (.*)$`)
+
+func (d *Document) decodeYAML(data []byte, v any) error {
+	d.lines = map[string]int{}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return d.yamlError(err)
+	}
+	if len(root.Content) > 0 {
+		d.indexYAML(root.Content[0], "")
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	err := dec.Decode(v)
+	if err == nil || errors.Is(err, errEOF(err)) {
+		return nil
+	}
+	return d.yamlError(err)
+}
+
+// errEOF treats an empty front matter as valid.
+func errEOF(err error) error {
+	if err != nil && err.Error() == "EOF" {
+		return err
+	}
+	return errors.New("not eof")
+}
+
+// yamlError converts yaml.v3's messages ("yaml: line 3: ...", or a
+// TypeError listing "line 3: field x not found in type y") to diagnostics at
+// file lines.
+func (d *Document) yamlError(err error) error {
+	var list diag.List
+	var te *yaml.TypeError
+	var msgs []string
+	if errors.As(err, &te) {
+		msgs = te.Errors
+	} else {
+		msgs = []string{strings.TrimPrefix(err.Error(), "yaml: ")}
+	}
+	for _, m := range msgs {
+		line := 0
+		if g := yamlLineErr.FindStringSubmatch(m); g != nil {
+			line, _ = strconv.Atoi(g[1])
+			m = g[2]
+			// yaml.v3 prints parser (not scanner) errors with the 0-based
+			// line of the construct that failed.
+			if strings.HasPrefix(m, "did not find expected") || strings.HasPrefix(m, "found undefined tag") {
+				line++
+			}
+		}
+		m = friendlyYAML(m)
+		if line > 0 {
+			line += d.FrontLine - 1
+		} else {
+			line = d.FrontLine - 1
+		}
+		list.Addf(d.Path, line, "%s", m)
+	}
+	return list.Err()
+}
+
+var (
+	fieldNotFound = regexp.MustCompile(`^field (\S+) not found in type .*$`)
+	cannotDecode  = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (.*)$")
+)
+
+func friendlyYAML(m string) string {
+	if g := fieldNotFound.FindStringSubmatch(m); g != nil {
+		return fmt.Sprintf("unknown key %q", g[1])
+	}
+	if g := cannotDecode.FindStringSubmatch(m); g != nil {
+		want := g[3]
+		switch {
+		case strings.HasPrefix(want, "[]"):
+			want = "a list"
+		case strings.Contains(want, "int"), strings.Contains(want, "float"):
+			want = "a number"
+		case want == "bool":
+			want = "true or false"
+		case want == "string":
+			want = "text"
+		case strings.HasPrefix(want, "map"), strings.HasPrefix(want, "content."):
+			want = "a mapping"
+		}
+		return fmt.Sprintf("%s %q where %s is expected", yamlKind(g[1]), g[2], want)
+	}
+	return m
+}
+
+func yamlKind(tag string) string {
+	switch tag {
+	case "str":
+		return "text"
+	case "seq":
+		return "a list"
+	case "map":
+		return "a mapping"
+	case "int", "float":
+		return "number"
+	}
+	return tag
+}
+
+func (d *Document) indexYAML(n *yaml.Node, path string) {
+	off := d.FrontLine - 1
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			p := join(path, k.Value)
+			d.lines[p] = k.Line + off
+			d.indexYAML(n.Content[i+1], p)
+		}
+	case yaml.SequenceNode:
+		for i, item := range n.Content {
+			p := join(path, strconv.Itoa(i))
+			d.lines[p] = item.Line + off
+			d.indexYAML(item, p)
+		}
+	}
+}
+
+func (d *Document) decodeTOML(data []byte, v any) error {
+	off := d.FrontLine - 1
+	ix := tomlpos.Build(string(data))
+	d.lines = make(map[string]int, len(ix))
+	for k, l := range ix {
+		d.lines[k] = l + off
+	}
+	var raw map[string]any
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		return d.tomlError(err)
+	}
+	if _, err := toml.Decode(string(data), v); err != nil {
+		return d.tomlError(err)
+	}
+	var list diag.List
+	for _, k := range tomlpos.Unknown(raw, v) {
+		list.Addf(d.Path, d.Line(k), "unknown key %q", k)
+	}
+	return list.Err()
+}
+
+func (d *Document) tomlError(err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		return diag.Errorf(d.Path, pe.Position.Line+d.FrontLine-1, "%s", pe.Message)
+	}
+	msg := strings.TrimPrefix(err.Error(), "toml: ")
+	line := 0
+	if _, scanErr := fmt.Sscanf(msg, "line %d", &line); scanErr == nil {
+		if i := strings.Index(msg, ": "); i >= 0 {
+			msg = msg[i+2:]
+		}
+		line += d.FrontLine - 1
+	}
+	return diag.Errorf(d.Path, max(line, d.FrontLine-1), "%s", msg)
+}
+
+func join(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
+}
+
+// Timestamp is a front matter date or date-time. Without an offset it is a
+// wall-clock time in the site's zone, resolved by In.
+type Timestamp struct {
+	// Raw is the text as written.
+	Raw string
+	t   time.Time
+	// local is true when no offset was given.
+	local bool
+}
+
+var timeLayouts = []struct {
+	layout string
+	local  bool
+}{
+	{time.RFC3339Nano, false},
+	{"2006-01-02T15:04:05", true},
+	{"2006-01-02 15:04:05Z07:00", false},
+	{"2006-01-02 15:04:05", true},
+	{"2006-01-02T15:04Z07:00", false},
+	{"2006-01-02T15:04", true},
+	{"2006-01-02 15:04Z07:00", false},
+	{"2006-01-02 15:04", true},
+	{"2006-01-02", true},
+}
+
+// ParseTimestamp parses the formats accepted in front matter: RFC 3339, or a
+// date, or a date and time without offset (site zone).
+func ParseTimestamp(s string) (Timestamp, error) {
+	s = strings.TrimSpace(s)
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l.layout, s); err == nil {
+			return Timestamp{Raw: s, t: t, local: l.local}, nil
+		}
+	}
+	return Timestamp{Raw: s}, fmt.Errorf("%q is not a date (2026-10-31) or time (2026-10-31T09:30:00+01:00)", s)
+}
+
+// MustTimestamp returns t as a Timestamp with its offset.
+func MustTimestamp(t time.Time) Timestamp {
+	return Timestamp{Raw: t.Format(time.RFC3339), t: t}
+}
+
+// UnmarshalYAML implements yaml.Unmarshaler.
+func (ts *Timestamp) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: want a date or time", n.Line)
+	}
+	p, err := ParseTimestamp(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %w", n.Line, err)
+	}
+	*ts = p
+	return nil
+}
+
+// UnmarshalTOML implements toml.Unmarshaler for TOML dates, date-times and strings.
+func (ts *Timestamp) UnmarshalTOML(v any) error {
+	switch x := v.(type) {
+	case string:
+		p, err := ParseTimestamp(x)
+		if err != nil {
+			return err
+		}
+		*ts = p
+	case time.Time:
+		// BurntSushi/toml marks values without offset with these zones.
+		name := x.Location().String()
+		local := name == "datetime-local" || name == "date-local"
+		*ts = Timestamp{Raw: x.Format(time.RFC3339), t: x, local: local}
+		if local {
+			ts.Raw = x.Format("2006-01-02T15:04:05")
+			ts.t = time.Date(x.Year(), x.Month(), x.Day(), x.Hour(), x.Minute(), x.Second(), x.Nanosecond(), time.UTC)
+		}
+	default:
+		return fmt.Errorf("want a date or time, got %T", v)
+	}
+	return nil
+}
+
+// IsZero reports whether no time was given.
+func (ts Timestamp) IsZero() bool { return ts.Raw == "" }
+
+// In returns the instant, reading a time without offset as wall-clock time in loc.
+func (ts Timestamp) In(loc *time.Location) time.Time {
+	if ts.IsZero() {
+		return time.Time{}
+	}
+	if ts.local {
+		t := ts.t
+		return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), loc)
+	}
+	return ts.t.In(loc)
+}
