@@ -1,0 +1,67 @@
+package chart
+
+import (
+	"encoding/xml"
+	"math"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// svgOf extracts the <svg> element and checks it is well-formed XML.
+func svgOf(tb testing.TB, h string) string {
+	tb.Helper()
+	m := regexp.MustCompile(`(?s)<svg viewBox.*?</svg>`).FindString(h)
+	if m == "" {
+		tb.Fatalf("no svg in %s", h)
+	}
+	d := xml.NewDecoder(strings.NewReader(m))
+	for {
+		_, err := d.Token()
+		if err != nil {
+			if err.Error() == "EOF" {
+				break
+			}
+			tb.Fatalf("svg is not well-formed: %v\n%s", err, m)
+		}
+	}
+	return m
+}
+
+func TestBars(t *testing.T) {
+	b := Bars{ID: "issues-acme", Title: "Issues <opened>", Desc: "12 months",
+		Labels: []string{"Nov", "Dec", "Jan"},
+		Series: []Series{{Name: "Opened", Values: []float64{10, math.NaN(), 30}}, {Name: "Closed", Values: []float64{5, 7, 28}}}}
+	out := string(b.HTML())
+	svg := svgOf(t, out)
+	if got := strings.Count(svg, "<rect "); got != 5 {
+		t.Errorf("%d bars, want 5 (one value missing)", got)
+	}
+	for _, want := range []string{`<title id="issues-acme-t">Issues &lt;opened&gt;</title>`, `Jan, Opened: 30`, `<th scope="row">Dec</th><td>–</td><td>7</td>`, `class="legend"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q", want)
+		}
+	}
+	// The tallest bar spans the plot up to the axis maximum (30 -> 30).
+	if !strings.Contains(svg, `y="12.0" width=`) {
+		t.Errorf("tallest bar should reach the top of the plot:\n%s", svg)
+	}
+}
+
+func TestHBars(t *testing.T) {
+	h := HBars{ID: "rel", Title: "Durations", Bars: []HBar{{Label: "v1", Value: 60}, {Label: "v2", Value: 240, Highlight: true}}, Marker: 60, MarkerLabel: "median"}
+	out := string(h.HTML())
+	svgOf(t, out)
+	if !strings.Contains(out, `class="hl"`) || !strings.Contains(out, "240 (outlier)") || !strings.Contains(out, `class="marker"`) {
+		t.Errorf("outlier or marker missing:\n%s", out)
+	}
+}
+
+func TestNiceScale(t *testing.T) {
+	for _, tt := range []struct{ max, top, step float64 }{{0, 1, 1}, {3, 3, 1}, {30, 30, 10}, {47, 50, 10}, {120, 150, 50}, {1234, 1500, 500}} {
+		top, step := niceScale(tt.max)
+		if top != tt.top || step != tt.step {
+			t.Errorf("niceScale(%v) = %v, %v; want %v, %v", tt.max, top, step, tt.top, tt.step)
+		}
+	}
+}

@@ -1,0 +1,66 @@
+package markdown
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func resolver(m map[string]string) Resolver {
+	return func(key string) (string, error) {
+		if v, ok := m[key]; ok {
+			return v, nil
+		}
+		return "", errors.New(`unknown figure "` + key + `"`)
+	}
+}
+
+func TestRender(t *testing.T) {
+	r := New(Options{})
+	src := "## Drew's updates\n\nUptime was {{< figure \"uptime.api\" >}} -- \"good\".\n\n| a | b |\n|---|---|\n| 1 | ~~2~~ |\n\nSee https://example.org.[^1]\n\n[^1]: A note.\n\n`{{< figure \"uptime.api\" >}}` and {{</* figure \"x\" */>}}\n\n<script>alert(1)</script>\n"
+	out, probs := r.Render([]byte(src), resolver(map[string]string{"uptime.api": "99.95%"}))
+	if len(probs) != 0 {
+		t.Fatalf("problems: %v", probs)
+	}
+	for _, want := range []string{
+		`<h2 id="drews-updates">Drew&rsquo;s updates</h2>`,
+		`<span class="figure" title="uptime.api">99.95%</span> &ndash; &ldquo;good&rdquo;.`,
+		`<table>`, `<del>2</del>`,
+		`<a href="https://example.org">https://example.org</a>`,
+		`class="footnote-ref"`,
+		`<code>{{&lt; figure &quot;uptime.api&quot; &gt;}}</code>`,
+		`and {{&lt; figure &#34;x&#34; &gt;}}`,
+		`<!-- raw HTML omitted -->`,
+	} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %s\n%s", want, out)
+		}
+	}
+	unsafe, _ := New(Options{UnsafeHTML: true}).Render([]byte("<b>x</b>\n"), nil)
+	if !strings.Contains(string(unsafe), "<b>x</b>") {
+		t.Errorf("unsafe HTML dropped: %s", unsafe)
+	}
+}
+
+func TestRenderProblems(t *testing.T) {
+	r := New(Options{})
+	src := "Intro\n\n- item {{< figure \"uptime.dns2\" >}}\n- {{< chart \"x\" >}}\n\nText {{< figure >}}\n"
+	_, probs := r.Render([]byte(src), resolver(nil))
+	want := []Problem{
+		{3, `unknown figure "uptime.dns2"`},
+		{4, `unknown shortcode "chart" (bulletin knows: figure)`},
+		{6, `figure needs a key: {{< figure "uptime.api" >}}`},
+	}
+	if len(probs) != len(want) {
+		t.Fatalf("got %v, want %v", probs, want)
+	}
+	for i := range want {
+		if probs[i] != want[i] {
+			t.Errorf("problem %d = %+v, want %+v", i, probs[i], want[i])
+		}
+	}
+	_, probs = r.Render([]byte("x {{< figure \"a\" >}}\n"), nil)
+	if len(probs) != 1 || probs[0].Msg != `figure "a": this page has no month data to cite` {
+		t.Errorf("nil resolver: %v", probs)
+	}
+}
