@@ -1,0 +1,269 @@
+package collect
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"time"
+
+	"github.com/bulletin-dev/bulletin/internal/content"
+	"github.com/bulletin-dev/bulletin/internal/snapshot"
+)
+
+// ChangeKind says what a run did to one item's entry in the file.
+type ChangeKind string
+
+// Change kinds.
+const (
+	// Added: the item had no entry and was collected.
+	Added ChangeKind = "added"
+	// Updated: the item was collected and its figures changed.
+	Updated ChangeKind = "updated"
+	// Unchanged: the item was collected and its figures are the same.
+	Unchanged ChangeKind = "unchanged"
+	// Kept: the item failed; its previous entry was kept.
+	Kept ChangeKind = "kept"
+	// Missing: the item failed and had no previous entry.
+	Missing ChangeKind = "missing"
+	// Removed: the entry's item is no longer in the config or the report.
+	Removed ChangeKind = "removed"
+)
+
+// Change is what happened to one item: "issues acme/app: updated".
+type Change struct {
+	// Section is "issues", "releases", "goals" or "availability".
+	Section string
+	Item    string
+	Kind    ChangeKind
+}
+
+func (c Change) String() string { return fmt.Sprintf("%s %s: %s", c.Section, c.Item, c.Kind) }
+
+// merger folds what a source collected into a snapshot.
+type merger []interface {
+	merge(s *snapshot.Snapshot) []Change
+}
+
+func (m merger) merge(s *snapshot.Snapshot) []Change {
+	var out []Change
+	for _, sec := range m {
+		out = append(out, sec.merge(s)...)
+	}
+	return out
+}
+
+// section is one list of a snapshot whose entries are keyed by item.
+type section[T any] struct {
+	name string
+	// keys are the items asked for, in config order.
+	keys []string
+	// fresh holds the entries collected successfully.
+	fresh map[string]T
+	list  func(*snapshot.Snapshot) *[]T
+	key   func(T) string
+}
+
+func newSection[T any](name string, list func(*snapshot.Snapshot) *[]T, key func(T) string) *section[T] {
+	return &section[T]{name: name, fresh: map[string]T{}, list: list, key: key}
+}
+
+// merge replaces the entries of collected items, keeps the entries of
+// failed ones and drops entries of items no longer asked for.
+func (sec *section[T]) merge(s *snapshot.Snapshot) []Change {
+	old := map[string]T{}
+	var oldOrder []string
+	for _, e := range *sec.list(s) {
+		k := sec.key(e)
+		old[k] = e
+		oldOrder = append(oldOrder, k)
+	}
+	var changes []Change
+	out := make([]T, 0, len(sec.keys))
+	asked := map[string]bool{}
+	for _, k := range sec.keys {
+		asked[k] = true
+		prev, had := old[k]
+		e, ok := sec.fresh[k]
+		var kind ChangeKind
+		switch {
+		case ok && !had:
+			kind = Added
+		case ok && sameJSON(prev, e):
+			kind = Unchanged
+		case ok:
+			kind = Updated
+		case had:
+			kind, e = Kept, prev
+		default:
+			changes = append(changes, Change{Section: sec.name, Item: k, Kind: Missing})
+			continue
+		}
+		out = append(out, e)
+		changes = append(changes, Change{Section: sec.name, Item: k, Kind: kind})
+	}
+	for _, k := range oldOrder {
+		if !asked[k] {
+			changes = append(changes, Change{Section: sec.name, Item: k, Kind: Removed})
+		}
+	}
+	*sec.list(s) = out
+	return changes
+}
+
+// sameJSON reports whether a and b encode alike, reading an empty list as
+// null: a source may return nil where a decoded file holds [].
+func sameJSON(a, b any) bool {
+	x, err1 := canonical(a)
+	y, err2 := canonical(b)
+	return err1 == nil && err2 == nil && reflect.DeepEqual(x, y)
+}
+
+func canonical(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	if err := json.Unmarshal(b, &out); err != nil {
+		return nil, err
+	}
+	return dropEmpty(out), nil
+}
+
+func dropEmpty(v any) any {
+	switch x := v.(type) {
+	case []any:
+		if len(x) == 0 {
+			return nil
+		}
+		for i := range x {
+			x[i] = dropEmpty(x[i])
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = dropEmpty(x[k])
+		}
+	}
+	return v
+}
+
+// githubJobs lists the GitHub items of the month: every configured
+// repository and track, and every goal reference of the month's report.
+func (c *Collector) githubJobs(report *content.Report, start, end time.Time) ([]job, merger) {
+	gh := c.opts.GitHub
+	if gh == nil {
+		return nil, nil
+	}
+	cfg := c.opts.Config
+	issues := newSection("issues",
+		func(s *snapshot.Snapshot) *[]snapshot.RepoIssues { return &s.Issues },
+		func(r snapshot.RepoIssues) string { return r.Repository })
+	releases := newSection("releases",
+		func(s *snapshot.Snapshot) *[]snapshot.Track { return &s.Releases },
+		func(t snapshot.Track) string { return t.Track })
+	goals := newSection("goals",
+		func(s *snapshot.Snapshot) *[]snapshot.Goal { return &s.Goals },
+		func(g snapshot.Goal) string { return g.Ref })
+
+	var jobs []job
+	for _, repo := range cfg.GitHub.Repositories {
+		issues.keys = append(issues.keys, repo.Name)
+		jobs = append(jobs, job{item: "issues " + repo.Name, fetch: func(ctx context.Context) error {
+			r, err := gh.Issues(ctx, repo, start, end)
+			if err != nil {
+				return err
+			}
+			// Keyed by the config's name whatever the source echoes, so
+			// the next merge finds the entry again.
+			r.Repository = repo.Name
+			issues.fresh[repo.Name] = r
+			return nil
+		}})
+	}
+	for _, track := range cfg.Tracks {
+		releases.keys = append(releases.keys, track.ID)
+		jobs = append(jobs, job{item: "releases " + track.ID, fetch: func(ctx context.Context) error {
+			t, err := gh.Releases(ctx, track, start, end)
+			if err != nil {
+				return err
+			}
+			t.Track = track.ID
+			releases.fresh[track.ID] = t
+			return nil
+		}})
+	}
+	for _, ref := range goalRefs(report) {
+		goals.keys = append(goals.keys, ref)
+		jobs = append(jobs, job{item: "goal " + ref, fetch: func(ctx context.Context) error {
+			g, err := gh.Goal(ctx, ref)
+			if err != nil {
+				return err
+			}
+			g.Ref = ref
+			goals.fresh[ref] = g
+			return nil
+		}})
+	}
+	return jobs, merger{issues, releases, goals}
+}
+
+// goalRefs returns the tracker references of the report's goals and next
+// goals, each once, in report order. Next goals are included because the
+// report shows them too, and their state at the month's end (e.g. a
+// milestone already half done) is part of the record.
+func goalRefs(r *content.Report) []string {
+	if r == nil {
+		return nil
+	}
+	var refs []string
+	seen := map[string]bool{}
+	for _, list := range [][]content.Goal{r.Goals, r.NextGoals} {
+		for _, g := range list {
+			if ref := g.Ref(); ref != "" && !seen[ref] {
+				seen[ref] = true
+				refs = append(refs, ref)
+			}
+		}
+	}
+	return refs
+}
+
+// prometheusJobs lists every configured component.
+func (c *Collector) prometheusJobs(month string, start, end time.Time) ([]job, merger) {
+	p := c.opts.Prometheus
+	if p == nil {
+		return nil, nil
+	}
+	cfg := c.opts.Config
+	avail := newSection("availability",
+		func(s *snapshot.Snapshot) *[]snapshot.Availability { return &s.Availability },
+		func(a snapshot.Availability) string { return a.Component })
+	var jobs []job
+	for _, comp := range cfg.Components {
+		avail.keys = append(avail.keys, comp.ID)
+		exclude := windowsFor(c.opts.Exclude, comp.ID, start, end)
+		jobs = append(jobs, job{item: "availability " + comp.ID, fetch: func(ctx context.Context) error {
+			a, err := p.Availability(ctx, comp, month, cfg.Location, exclude)
+			if err != nil {
+				return err
+			}
+			a.Component = comp.ID
+			avail.fresh[comp.ID] = a
+			return nil
+		}})
+	}
+	return jobs, merger{avail}
+}
+
+// windowsFor returns the windows that concern component id and overlap
+// [start, end), unclipped: the source decides how to clip.
+func windowsFor(ws []Window, id string, start, end time.Time) []Window {
+	var out []Window
+	for _, w := range ws {
+		if w.appliesTo(id) && w.Start.Before(end) && w.End.After(start) {
+			out = append(out, w)
+		}
+	}
+	return out
+}
