@@ -6,7 +6,6 @@ import (
 	"math"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
 	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
@@ -79,7 +78,7 @@ func (c *Collector) availability(ctx context.Context, comp config.Component, mon
 		}
 		ws := span{w.Start.Round(0).Truncate(time.Millisecond), w.End.Round(0).Truncate(time.Millisecond)}
 		if !ws.start.Before(ws.end) {
-			return snapshot.Availability{}, fmt.Errorf("excluded window %s (%s to %s) does not end after it starts", w.Reason, w.Start.Format(time.RFC3339), w.End.Format(time.RFC3339))
+			return snapshot.Availability{}, fmt.Errorf("excluded window %q (%s to %s) does not end after it starts", w.Reason, w.Start.Format(time.RFC3339), w.End.Format(time.RFC3339))
 		}
 		in, ok := ws.intersect(monthSpan)
 		if !ok {
@@ -177,12 +176,9 @@ func toPieces(spans []span) []piece {
 // per run of consecutive whole buckets (split to stay under maxPoints), and
 // an instant query per partial bucket.
 func (c *Collector) coverage(ctx context.Context, run func(func() error), sli string, parts []part) {
-	var mu sync.Mutex // parts are marked from several goroutines
-	mark := func(p *part) {
-		mu.Lock()
-		p.covered = true
-		mu.Unlock()
-	}
+	// Each part is marked by the one query that covers it, and the marks
+	// are read after the group's Wait, so no lock is needed.
+	mark := func(p *part) { p.covered = true }
 	for i := 0; i < len(parts); {
 		if !parts[i].full {
 			p := &parts[i]

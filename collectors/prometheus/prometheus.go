@@ -222,6 +222,16 @@ type Window struct {
 	Reason     string
 }
 
+// WindowsFromConfig returns the [prometheus.exclude] intervals of the
+// configuration as windows.
+func WindowsFromConfig(intervals []config.Interval) []Window {
+	out := make([]Window, len(intervals))
+	for i, iv := range intervals {
+		out[i] = Window{Start: iv.Start, End: iv.End, Components: iv.Components, Reason: iv.Reason}
+	}
+	return out
+}
+
 // appliesTo reports whether w excludes time for component id.
 func (w Window) appliesTo(id string) bool {
 	if len(w.Components) == 0 {
