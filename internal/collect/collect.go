@@ -223,8 +223,23 @@ func (e *SourceError) Unwrap() []error {
 	return errs
 }
 
-// ErrFrozen is wrapped by the error Collect returns for a frozen month.
+// ErrFrozen matches (errors.Is) the *FrozenError Collect returns for a
+// frozen month.
 var ErrFrozen = errors.New("month is frozen")
+
+// FrozenError refuses to re-collect a frozen month without Request.Force.
+type FrozenError struct {
+	// Path is the month's snapshot file; Reason says what froze it.
+	Path, Reason string
+}
+
+func (e *FrozenError) Error() string {
+	return fmt.Sprintf("%s is frozen: %s; a published figure must not change under readers, "+
+		"so it is left as it is (run with --force to re-collect it anyway)", e.Path, e.Reason)
+}
+
+// Is makes errors.Is(err, ErrFrozen) true.
+func (e *FrozenError) Is(target error) bool { return target == ErrFrozen }
 
 // RequestError reports a request that cannot be carried out as asked: a
 // malformed or future month, an unknown or unconfigured source. Nothing is
@@ -246,8 +261,8 @@ type job struct {
 	fetch func(ctx context.Context) error
 }
 
-// Collect runs req. It returns a *RequestError for a bad request, an error
-// wrapping ErrFrozen for a frozen month without Force, and, when some items
+// Collect runs req. It returns a *RequestError for a bad request, a
+// *FrozenError for a frozen month without Force, and, when some items
 // failed, the joined *SourceError of each failing source alongside a Result
 // whose snapshot holds everything else (written unless DryRun).
 func (c *Collector) Collect(ctx context.Context, req Request) (*Result, error) {
@@ -294,8 +309,7 @@ func (c *Collector) Collect(ctx context.Context, req Request) (*Result, error) {
 		return nil, err
 	}
 	if reason := frozenReason(path, old, report, now); reason != "" && !req.Force {
-		return nil, fmt.Errorf("%s is frozen: %s, and a published figure must not change under readers; "+
-			"run with --force to re-collect it anyway: %w", path, reason, ErrFrozen)
+		return nil, &FrozenError{Path: path, Reason: reason}
 	}
 
 	next := snapshot.New(month)
