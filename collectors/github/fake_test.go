@@ -428,6 +428,11 @@ func (f *fakeGitHub) search(r *http.Request, q string) (int, []byte, string) {
 	if err != nil {
 		return validationFailed(err)
 	}
+	for _, tok := range tokenize(q) {
+		if repo, ok := strings.CutPrefix(tok, "repo:"); ok && repo != fakeRepo {
+			return validationFailed(fmt.Errorf("The listed users and repositories cannot be searched either because the resources do not exist or you do not have permission to view them."))
+		}
+	}
 	var items []json.RawMessage
 	for _, is := range f.issues {
 		ok := true

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	_ "time/tzdata" // month boundaries in Europe/Berlin wherever the tests run
@@ -178,11 +179,53 @@ func TestIssuesIncompleteResults(t *testing.T) {
 func TestIssuesUnknownRepository(t *testing.T) {
 	f := newFake(t)
 	start, end := month(t, "2026-10")
-	got, err := f.client(t, nil).Issues(context.Background(), config.Repository{Name: "acme/other"}, start, end)
-	if err != nil {
-		t.Fatal(err) // search answers 0 for a repository without issues
+	_, err := f.client(t, nil).Issues(context.Background(), config.Repository{Name: "acme/gone"}, start, end)
+	for _, want := range []string{"issues of acme/gone: search", "422 Validation Failed", "cannot be searched"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error = %v, want it to contain %q", err, want)
+		}
 	}
-	if got.Opened != 0 || got.OpenAtEnd != 0 || got.PullRequests.OpenAtEnd != 0 {
-		t.Errorf("counts for a repository without issues: %+v", got)
+	if n := len(f.requests()); n != 1 {
+		t.Errorf("%d requests, want 1 (a 422 is not retried)", n)
+	}
+}
+
+// TestConcurrentUse: one client serves several collections at once (the
+// orchestrator may run them in parallel); the race detector watches.
+func TestConcurrentUse(t *testing.T) {
+	f := newFake(t)
+	c := f.client(t, func(o *Options) { o.CacheDir = t.TempDir() })
+	ops := operations(t)
+	want := map[string]any{}
+	for name, op := range ops {
+		v, err := op(f.client(t, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[name] = v
+	}
+	var wg sync.WaitGroup
+	got := make(map[string]any)
+	var mu sync.Mutex
+	for range 2 {
+		for name, op := range ops {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				v, err := op(c)
+				if err != nil {
+					t.Error(err)
+				}
+				mu.Lock()
+				got[name] = v
+				mu.Unlock()
+			}()
+		}
+	}
+	wg.Wait()
+	for name := range ops {
+		if !equalJSON(t, got[name], want[name]) {
+			t.Errorf("%s differs when run concurrently", name)
+		}
 	}
 }

@@ -142,6 +142,12 @@ func (t *retryTransport) attempt(req *http.Request) (*http.Response, error) {
 	if resp.StatusCode == http.StatusNotModified {
 		t.stats.notModified.Add(1)
 	}
+	if resp.Body == http.NoBody {
+		// A 304 has no body to wait for, and httpcache answers with its
+		// stored copy without closing this one.
+		cancel()
+		return resp, nil
+	}
 	if resp.StatusCode >= 400 {
 		b, rerr := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 		resp.Body.Close()
@@ -170,7 +176,7 @@ func (t *retryTransport) judge(resp *http.Response, err error, resource string, 
 	case code == http.StatusForbidden || code == http.StatusTooManyRequests:
 		apiErr := gh.CheckResponse(resp) // reads the buffered body and puts it back
 		var abuse *gh.AbuseRateLimitError
-		primary := code == http.StatusForbidden && resp.Header.Get("X-RateLimit-Remaining") == "0"
+		primary := resp.Header.Get("X-RateLimit-Remaining") == "0"
 		secondary := code == http.StatusTooManyRequests || errors.As(apiErr, &abuse) || resp.Header.Get("Retry-After") != ""
 		if !primary && !secondary {
 			return verdict{} // a real "forbidden": no access
