@@ -60,6 +60,7 @@ type command struct {
 // commands lists every subcommand; each is defined in its own file.
 func commands() []command {
 	return []command{
+		{"collect", "collect a month's figures into data/", runCollect},
 		{"version", "print the version", runVersion},
 	}
 }
