@@ -1,0 +1,99 @@
+package publish
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+func TestWriteMetrics(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "bulletin.prom")
+	if err := os.WriteFile(path, []byte("stale content"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 1, 6, 0, 0, 500_000_000, time.UTC)
+	sum := Summary{Uploaded: 3, Bytes: 4096, Unchanged: 40, Deleted: 1, Duration: 2500 * time.Millisecond}
+	if err := WriteMetrics(path, "production", sum, at); err != nil {
+		t.Fatal(err)
+	}
+
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644 so node_exporter can read it", fi.Mode().Perm())
+	}
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(f)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	want := map[string]float64{
+		"bulletin_publish_last_success_timestamp_seconds": 1793512800.5,
+		"bulletin_publish_objects_uploaded":               3,
+		"bulletin_publish_objects_unchanged":              40,
+		"bulletin_publish_objects_deleted":                1,
+		"bulletin_publish_bytes_uploaded":                 4096,
+		"bulletin_publish_duration_seconds":               2.5,
+	}
+	if len(families) != len(want) {
+		t.Errorf("got %d metric families, want %d", len(families), len(want))
+	}
+	for name, v := range want {
+		mf, ok := families[name]
+		if !ok {
+			t.Errorf("missing %s", name)
+			continue
+		}
+		if mf.GetHelp() == "" {
+			t.Errorf("%s has no help text", name)
+		}
+		if len(mf.Metric) != 1 {
+			t.Fatalf("%s: %d series", name, len(mf.Metric))
+		}
+		m := mf.Metric[0]
+		if got := m.GetGauge().GetValue(); got != v {
+			t.Errorf("%s = %v, want %v", name, got, v)
+		}
+		if l := m.GetLabel(); len(l) != 1 || l[0].GetName() != "target" || l[0].GetValue() != "production" {
+			t.Errorf("%s labels %v, want target=production", name, l)
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 {
+		t.Errorf("temporary files left beside the metrics file: %v", entries)
+	}
+}
+
+func TestWriteMetricsMissingDir(t *testing.T) {
+	err := WriteMetrics(filepath.Join(t.TempDir(), "nope", "x.prom"), "t", Summary{}, time.Now())
+	if err == nil {
+		t.Fatal("no error for a missing directory")
+	}
+}
+
+func TestSummaryString(t *testing.T) {
+	s := Summary{Uploaded: 12, Bytes: 1536, Unchanged: 300, Deleted: 2, Duration: 1234567 * time.Microsecond}
+	if got, want := s.String(), "uploaded 12 (1.5 KiB), unchanged 300, deleted 2, in 1.235s"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	for n, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1024: "1.0 KiB", 5 << 20: "5.0 MiB"} {
+		if got := FormatBytes(n); got != want {
+			t.Errorf("FormatBytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
