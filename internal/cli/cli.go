@@ -61,6 +61,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"collect", "collect a month's figures into data/", runCollect},
+		{"publish", "sync public/ to object storage", runPublish},
 		{"version", "print the version", runVersion},
 	}
 }

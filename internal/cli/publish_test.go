@@ -1,0 +1,228 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+)
+
+// publishSite is a site directory with a built public/ and a file://
+// target.
+type publishSite struct {
+	dir, bucket    string
+	stdout, stderr bytes.Buffer
+}
+
+// extraPublish is added to the [publish] section.
+func newPublishSite(tb testing.TB, extraPublish string) *publishSite {
+	tb.Helper()
+	s := &publishSite{dir: tb.TempDir(), bucket: tb.TempDir()}
+	s.write(tb, "config.toml", `title = "Ops"
+base_url = "https://ops.example.org/"
+
+[publish]
+default = "production"
+`+extraPublish+`
+[publish.targets.production]
+url = "file://`+filepath.ToSlash(s.bucket)+`"
+
+[publish.targets.staging]
+url = "file://`+filepath.ToSlash(s.bucket)+`?prefix=staging/"
+`)
+	for k, v := range map[string]string{
+		"public/index.html":                 "<!doctype html><title>Ops</title>",
+		"public/status/index.html":          "<!doctype html><title>Status</title>",
+		"public/css/style.3f2a9c1b.css":     "body{margin:0}",
+		"public/reports/2026/10/index.html": "<!doctype html><title>October</title>",
+		"public/index.xml":                  `<?xml version="1.0"?><rss version="2.0"></rss>`,
+	} {
+		s.write(tb, k, v)
+	}
+	return s
+}
+
+func (s *publishSite) write(tb testing.TB, name, body string) {
+	tb.Helper()
+	p := filepath.Join(s.dir, name)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+func (s *publishSite) run(tb testing.TB, args ...string) int {
+	tb.Helper()
+	s.stdout.Reset()
+	s.stderr.Reset()
+	env := Env{
+		Stdout: &s.stdout, Stderr: &s.stderr,
+		Getenv: func(k string) string {
+			if k == "USER" {
+				return "ops"
+			}
+			return ""
+		},
+		Now: func() time.Time { return time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC) },
+	}
+	code := Run(context.Background(), append([]string{"publish", "--source", s.dir}, args...), env)
+	tb.Logf("exit %d\nstdout:\n%s\nstderr:\n%s", code, s.stdout.String(), s.stderr.String())
+	return code
+}
+
+func (s *publishSite) bucketFile(tb testing.TB, key string) string {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join(s.bucket, filepath.FromSlash(key)))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestPublishCommand(t *testing.T) {
+	s := newPublishSite(t, "")
+	metrics := filepath.Join(t.TempDir(), "bulletin.prom")
+
+	if code := s.run(t, "--dry-run"); code != 0 {
+		t.Fatalf("dry run: exit %d", code)
+	}
+	if !strings.Contains(s.stdout.String(), "upload  assets css/style.3f2a9c1b.css (14 B, new; text/css; charset=utf-8; public, max-age=31536000, immutable)") ||
+		!strings.Contains(s.stdout.String(), "publish production (dry run): would upload 5 (") {
+		t.Errorf("dry run plan:\n%s", s.stdout.String())
+	}
+	if entries, _ := os.ReadDir(s.bucket); len(entries) != 0 {
+		t.Fatalf("dry run wrote to the bucket: %v", entries)
+	}
+
+	if code := s.run(t, "--metrics-file", metrics); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if got := s.stdout.String(); !strings.HasPrefix(got, "publish production: uploaded 5 (") || strings.Count(got, "\n") != 1 {
+		t.Errorf("stdout %q, want one summary line", got)
+	}
+	if s.stderr.Len() != 0 {
+		t.Errorf("not quiet: %s", s.stderr.String())
+	}
+	if got := s.bucketFile(t, "status/index.html"); got != "<!doctype html><title>Status</title>" {
+		t.Errorf("bucket status page %q", got)
+	}
+	f, err := os.Open(metrics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	mfs, err := parser.TextToMetricFamilies(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := mfs["bulletin_publish_last_success_timestamp_seconds"]
+	if ts == nil || ts.Metric[0].GetGauge().GetValue() != 1793512800 || ts.Metric[0].Label[0].GetValue() != "production" {
+		t.Errorf("timestamp metric %v", ts)
+	}
+	if up := mfs["bulletin_publish_objects_uploaded"]; up == nil || up.Metric[0].GetGauge().GetValue() != 5 {
+		t.Errorf("uploaded metric %v", up)
+	}
+
+	// Verbose: one line per file.
+	s.write(t, "public/reports/2026/10/index.html", "<!doctype html><title>October, revised</title>")
+	if err := os.Remove(filepath.Join(s.dir, "public/index.xml")); err != nil {
+		t.Fatal(err)
+	}
+	if code := s.run(t, "-v", "--target", "production"); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"upload reports/2026/10/index.html (", "delete index.xml"} {
+		if !strings.Contains(s.stderr.String(), want) {
+			t.Errorf("verbose log lacks %q:\n%s", want, s.stderr.String())
+		}
+	}
+	if got := s.stdout.String(); !strings.Contains(got, "uploaded 1 (") || !strings.Contains(got, "unchanged 3, deleted 1") {
+		t.Errorf("summary %q", got)
+	}
+
+	// A second target under a prefix of the same bucket.
+	if code := s.run(t, "--target", "staging"); code != 0 {
+		t.Fatalf("staging: exit %d", code)
+	}
+	if got := s.bucketFile(t, "staging/index.html"); got != "<!doctype html><title>Ops</title>" {
+		t.Errorf("staging home %q", got)
+	}
+}
+
+func TestPublishCommandExitCodes(t *testing.T) {
+	t.Run("locked", func(t *testing.T) {
+		s := newPublishSite(t, "")
+		lock := `{"host":"cron-1","pid":4242,"created":"2026-11-01T05:59:00Z","expires":"2026-11-01T06:14:00Z","token":"abc"}`
+		if err := os.WriteFile(filepath.Join(s.bucket, ".bulletin-publish.lock"), []byte(lock), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if code := s.run(t); code != exitLocked {
+			t.Fatalf("exit %d, want %d", code, exitLocked)
+		}
+		want := "bulletin publish: target locked by host cron-1 (pid 4242) since 2026-11-01T05:59:00Z; expires 2026-11-01T06:14:00Z"
+		if !strings.Contains(s.stderr.String(), want) {
+			t.Errorf("stderr %q, want %q", s.stderr.String(), want)
+		}
+		if code := s.run(t, "--force-unlock"); code != 0 {
+			t.Fatalf("--force-unlock: exit %d", code)
+		}
+	})
+	t.Run("delete cap", func(t *testing.T) {
+		s := newPublishSite(t, "max_deletes = 2\n")
+		if code := s.run(t); code != 0 {
+			t.Fatalf("exit %d", code)
+		}
+		for _, k := range []string{"public/status/index.html", "public/index.xml", "public/reports/2026/10/index.html"} {
+			if err := os.Remove(filepath.Join(s.dir, k)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if code := s.run(t, "--dry-run"); code != exitDeleteCap {
+			t.Errorf("dry run: exit %d, want %d", code, exitDeleteCap)
+		}
+		if code := s.run(t); code != exitDeleteCap {
+			t.Fatalf("exit %d, want %d", code, exitDeleteCap)
+		}
+		if !strings.Contains(s.stderr.String(), "refusing to delete 3 objects (more than the cap of 2)") {
+			t.Errorf("stderr %q", s.stderr.String())
+		}
+		if s.bucketFile(t, "index.xml") == "" {
+			t.Error("deleted although refused")
+		}
+		if code := s.run(t, "--max-deletes", "3"); code != 0 {
+			t.Fatalf("--max-deletes 3: exit %d", code)
+		}
+	})
+	t.Run("usage", func(t *testing.T) {
+		s := newPublishSite(t, "")
+		for _, args := range [][]string{
+			{"--target", "production", "--to", "file:///tmp/x"},
+			{"--target", "nope"},
+			{"--to", "s3://key:secret@bucket"},
+			{"--workers", "0"},
+			{"extra"},
+		} {
+			if code := s.run(t, args...); code != exitUsage {
+				t.Errorf("%v: exit %d, want %d", args, code, exitUsage)
+			}
+		}
+	})
+	t.Run("failure", func(t *testing.T) {
+		s := newPublishSite(t, "")
+		if err := os.RemoveAll(filepath.Join(s.dir, "public")); err != nil {
+			t.Fatal(err)
+		}
+		if code := s.run(t); code != exitFailure {
+			t.Errorf("missing public/: exit %d, want %d", code, exitFailure)
+		}
+	})
+}
