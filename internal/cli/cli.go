@@ -62,6 +62,8 @@ func commands() []command {
 	return []command{
 		{"collect", "collect a month's figures into data/", runCollect},
 		{"publish", "sync public/ to object storage", runPublish},
+		{"incident", "open, update, resolve and list incidents", runIncident},
+		{"maintenance", "schedule and list maintenance windows", runMaintenance},
 		{"version", "print the version", runVersion},
 	}
 }

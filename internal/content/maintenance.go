@@ -245,6 +245,14 @@ func LoadMaintenance(dir string, cfg *config.Config) ([]*Maintenance, error) {
 	return out, p.Err()
 }
 
+// CheckOverlaps checks windows against each other as LoadMaintenance does
+// and returns the problems as a *diag.ListError, or nil.
+func CheckOverlaps(ms []*Maintenance) error {
+	var p diag.List
+	checkOverlaps(ms, &p)
+	return p.Err()
+}
+
 // checkOverlaps reports overlapping windows on a shared component that
 // disagree on counts_against_availability. Windows are swept in start
 // order, so the cost follows the number of actual overlaps.
