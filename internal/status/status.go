@@ -1,8 +1,8 @@
 // Package status computes the status page from a site's incidents,
 // maintenance windows and month snapshots: each component's current status,
 // the overall indicator, 90 daily uptime bars, the history by month and the
-// incident figures of a report month. It also encodes the
-// Statuspage-compatible JSON API (api.go) and SVG badges (badge.go).
+// incident figures of a report month. It also draws the SVG badges
+// (badge.go); subpackage api encodes the Statuspage-compatible JSON API.
 //
 // Everything here is pure: no I/O, no clock. The build passes the time in,
 // and a value depends on it only through state (which incidents are active,

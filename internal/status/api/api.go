@@ -183,21 +183,27 @@ func Documents(cfg *config.Config, p *status.Page) (map[string][]byte, error) {
 	b := newBuilder(cfg, p)
 	comps := b.components()
 	var all, unresolved []Incident
+	// Only the documents' incidents are encoded, so the cost does not grow
+	// with the whole history.
 	for i, inc := range p.Incidents {
+		active := inc.ActiveAt(p.At)
+		if i >= Limit && !active {
+			continue
+		}
 		ai := b.incident(inc)
 		if i < Limit {
 			all = append(all, ai)
 		}
-		if inc.ActiveAt(p.At) {
+		if active {
 			unresolved = append(unresolved, ai)
 		}
 	}
 	var allM, upcoming, active []ScheduledMaintenance
 	for i, m := range p.Maintenance {
-		am := b.maintenance(m)
-		if i < Limit {
-			allM = append(allM, am)
+		if i >= Limit {
+			break
 		}
+		allM = append(allM, b.maintenance(m))
 	}
 	for _, m := range p.Upcoming {
 		upcoming = append(upcoming, b.maintenance(m))
