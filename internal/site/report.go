@@ -1,0 +1,403 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/bulletin-dev/bulletin/internal/chart"
+	"github.com/bulletin-dev/bulletin/internal/content"
+	"github.com/bulletin-dev/bulletin/internal/diag"
+	"github.com/bulletin-dev/bulletin/internal/markdown"
+	"github.com/bulletin-dev/bulletin/internal/snapshot"
+)
+
+// ReportView is a report as its templates see it.
+type ReportView struct {
+	Title       string
+	Month       string // "2026-10"
+	MonthStart  time.Time
+	MonthName   string // "October 2026"
+	Date        time.Time
+	Draft       bool
+	Authors     []string
+	Summary     []string
+	Description string
+	Slug        string // "reports/2026/10/"
+	URL         string // with base path
+	AbsURL      string
+	Content     template.HTML
+	// FeedHTML is the full report (TL;DR, narrative, sections) for feeds.
+	FeedHTML template.HTML
+
+	Goals     []GoalView
+	NextGoals []GoalView
+	// HasData is true when the month has a snapshot.
+	HasData  bool
+	Issues   *IssuesSection
+	Releases []TrackView
+	Uptime   []UptimeRow
+
+	Prev, Next *ReportView
+}
+
+// GoalView is a goal with its tracker state, if collected.
+type GoalView struct {
+	content.Goal
+	StatusLabel string
+	Tracker     *snapshot.Goal
+	// Progress is "3/5 closed" for milestones.
+	Progress string
+}
+
+// IssuesSection holds per-repository issue counts and trend charts.
+type IssuesSection struct {
+	Repos []RepoView
+}
+
+// RepoView is one repository's counts and its 12-month chart.
+type RepoView struct {
+	snapshot.RepoIssues
+	Chart template.HTML
+	URL   string
+}
+
+// TrackView is a release track's summary in words and as a chart.
+type TrackView struct {
+	snapshot.Track
+	Median, P90, Max, Mean string
+	Sentence               string
+	Outliers               []OutlierView
+	Chart                  template.HTML
+}
+
+// OutlierView names a slow release.
+type OutlierView struct {
+	Name, Duration, URL string
+}
+
+// UptimeRow is one component's availability for the month.
+type UptimeRow struct {
+	Component   string
+	Name        string
+	Ratio       *float64
+	Percent     string // floored, "99.95%"; "no data" when none
+	SLO         string
+	MeetsSLO    bool
+	HasSLO      bool
+	Budget      string
+	BudgetLeft  float64 // clamped 0..1 for the meter
+	Coverage    string
+	FullCover   bool
+	Days        []DayCell
+	ExcludedFor string // human summary of excluded maintenance
+}
+
+// DayCell is one day in a month's uptime strip.
+type DayCell struct {
+	Date  string
+	Level string // ok, warn, down, none
+	Title string
+}
+
+var goalLabels = map[string]string{
+	content.GoalDone:       "Done",
+	content.GoalInProgress: "In progress",
+	content.GoalPushed:     "Pushed to next month",
+	content.GoalOnHold:     "On hold",
+	content.GoalDropped:    "Dropped",
+	content.GoalPending:    "Not reviewed yet",
+}
+
+func (s *Site) reportView(r *content.Report) (*ReportView, error) {
+	loc := s.cfg.Location
+	start := r.MonthTime(loc)
+	v := &ReportView{
+		Title:       r.Title,
+		Month:       r.Month,
+		MonthStart:  start,
+		MonthName:   start.Format("January 2006"),
+		Date:        r.Date,
+		Draft:       r.Draft,
+		Authors:     r.Authors,
+		Summary:     r.Summary,
+		Description: r.Description,
+		Slug:        r.Slug(),
+		URL:         s.rel(r.Slug()),
+		AbsURL:      s.cfg.AbsURL(r.Slug()),
+	}
+	if v.Description == "" {
+		v.Description = strings.Join(r.Summary, " ")
+	}
+	snap := s.snapshots[r.Month]
+	var resolve markdown.Resolver
+	if snap != nil {
+		v.HasData = true
+		resolve = func(key string) (string, error) {
+			f, err := snap.Lookup(key)
+			if err != nil {
+				return "", err
+			}
+			return f.Format(s.cfg.PercentPrecision), nil
+		}
+	}
+	html, probs := s.md.Render(r.Body, resolve)
+	var problems diag.List
+	for _, p := range probs {
+		problems.Addf(r.Path, r.BodyLine-1+p.Line, "%s", p.Msg)
+	}
+	v.Content = template.HTML(html)
+	for _, g := range r.Goals {
+		v.Goals = append(v.Goals, s.goalView(g, snap))
+	}
+	for _, g := range r.NextGoals {
+		v.NextGoals = append(v.NextGoals, s.goalView(g, snap))
+	}
+	if snap != nil {
+		v.Issues = s.issuesSection(r.Month, snap)
+		v.Releases = s.trackViews(snap)
+		v.Uptime = s.uptimeRows(snap)
+	}
+	feedHTML, err := s.tmpl.ExecuteFragment("report-body", v)
+	if err != nil {
+		problems.Add(r.Path, err)
+	}
+	v.FeedHTML = template.HTML(feedHTML)
+	return v, problems.Err()
+}
+
+func (s *Site) goalView(g content.Goal, snap *snapshot.Snapshot) GoalView {
+	gv := GoalView{Goal: g, StatusLabel: goalLabels[g.Status]}
+	if ref := g.Ref(); ref != "" && snap != nil {
+		if t, ok := snap.Goal(ref); ok {
+			gv.Tracker = &t
+			if t.Kind == "milestone" && t.Total > 0 {
+				gv.Progress = fmt.Sprintf("%d/%d issues closed", t.Closed, t.Total)
+			}
+		}
+	}
+	return gv
+}
+
+// trendMonths is how many months the issue charts show.
+const trendMonths = 12
+
+func (s *Site) issuesSection(month string, snap *snapshot.Snapshot) *IssuesSection {
+	if len(snap.Issues) == 0 {
+		return nil
+	}
+	months := []string{month}
+	for len(months) < trendMonths {
+		months = append([]string{snapshot.PrevMonth(months[0])}, months...)
+	}
+	labels := make([]string, len(months))
+	for i, m := range months {
+		t, _ := time.Parse("2006-01", m)
+		labels[i] = t.Format("Jan")
+		if t.Month() == time.January || i == 0 {
+			labels[i] = t.Format("Jan 06")
+		}
+	}
+	sec := &IssuesSection{}
+	for _, repo := range snap.Issues {
+		opened := make([]float64, len(months))
+		closed := make([]float64, len(months))
+		for i, m := range months {
+			opened[i], closed[i] = math.NaN(), math.NaN()
+			if sm := s.snapshots[m]; sm != nil {
+				if ri, ok := sm.Repo(repo.Repository); ok {
+					opened[i], closed[i] = float64(ri.Opened), float64(ri.Closed)
+				}
+			}
+		}
+		c := chart.Bars{
+			ID:     "issues-" + slugify(repo.Repository),
+			Title:  fmt.Sprintf("Issues opened and closed in %s, last %d months", repo.Repository, trendMonths),
+			Desc:   fmt.Sprintf("In %s: %d opened, %d closed, %d open at the end of the month.", month, repo.Opened, repo.Closed, repo.OpenAtEnd),
+			Labels: labels,
+			Series: []chart.Series{{Name: "Opened", Values: opened}, {Name: "Closed", Values: closed}},
+		}
+		sec.Repos = append(sec.Repos, RepoView{RepoIssues: repo, Chart: c.HTML(), URL: githubURL(s.cfg.GitHub.APIURL, repo.Repository)})
+	}
+	return sec
+}
+
+// githubURL returns the web URL of a repository for the configured API.
+func githubURL(api, repo string) string {
+	host := "https://github.com/"
+	if a := strings.TrimSuffix(api, "/"); a != "" && !strings.Contains(a, "api.github.com") {
+		host = strings.TrimSuffix(strings.TrimSuffix(a, "/api/v3"), "/") + "/"
+	}
+	return host + repo
+}
+
+func (s *Site) trackViews(snap *snapshot.Snapshot) []TrackView {
+	var out []TrackView
+	for _, t := range snap.Releases {
+		sum := t.Summary
+		tv := TrackView{
+			Track:  t,
+			Median: fmtSeconds(sum.MedianSeconds),
+			P90:    fmtSeconds(sum.P90Seconds),
+			Max:    fmtSeconds(sum.MaxSeconds),
+			Mean:   fmtSeconds(sum.MeanSeconds),
+		}
+		byName := map[string]snapshot.Release{}
+		for _, r := range t.Releases {
+			byName[r.Name] = r
+		}
+		for _, name := range sum.Outliers {
+			r := byName[name]
+			tv.Outliers = append(tv.Outliers, OutlierView{Name: name, Duration: fmtSeconds(r.DurationSeconds), URL: r.URL})
+		}
+		tv.Sentence = releaseSentence(t)
+		if len(t.Releases) > 0 {
+			rels := slices.Clone(t.Releases)
+			sort.SliceStable(rels, func(i, j int) bool { return rels[i].Start.Before(rels[j].Start) })
+			outlier := map[string]bool{}
+			for _, n := range sum.Outliers {
+				outlier[n] = true
+			}
+			c := chart.HBars{
+				ID:          "releases-" + slugify(t.Track),
+				Title:       fmt.Sprintf("Duration of each %s release", t.Name),
+				Desc:        tv.Sentence,
+				Format:      fmtSeconds,
+				Marker:      sum.MedianSeconds,
+				MarkerLabel: "median " + tv.Median,
+			}
+			for _, r := range rels {
+				c.Bars = append(c.Bars, chart.HBar{Label: r.Name, Value: r.DurationSeconds, Highlight: outlier[r.Name]})
+			}
+			tv.Chart = c.HTML()
+		}
+		out = append(out, tv)
+	}
+	return out
+}
+
+// releaseSentence says what a track's month looked like in the words the
+// seed reports use: "4 of 5 releases took under 3h; 1 outlier took 1d."
+func releaseSentence(t snapshot.Track) string {
+	sum := t.Summary
+	if sum.Count == 0 {
+		return fmt.Sprintf("No %s releases this month.", t.Name)
+	}
+	if sum.Count == 1 {
+		return fmt.Sprintf("1 %s release, taking %s.", t.Name, fmtSeconds(sum.MaxSeconds))
+	}
+	threshold := sum.MedianSeconds * sum.OutlierFactor
+	under := 0
+	for _, r := range t.Releases {
+		if r.DurationSeconds <= threshold {
+			under++
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %s releases, median %s, 90%% within %s.", sum.Count, t.Name, fmtSeconds(sum.MedianSeconds), fmtSeconds(sum.P90Seconds))
+	if n := len(sum.Outliers); n > 0 {
+		fmt.Fprintf(&b, " %d of %d took under %s; %d outlier%s, the slowest taking %s.", under, sum.Count, fmtSeconds(threshold), n, plural(n), fmtSeconds(sum.MaxSeconds))
+	} else {
+		fmt.Fprintf(&b, " The slowest took %s.", fmtSeconds(sum.MaxSeconds))
+	}
+	return b.String()
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func fmtSeconds(sec float64) string {
+	return snapshot.FormatDuration(time.Duration(sec * float64(time.Second)))
+}
+
+func (s *Site) uptimeRows(snap *snapshot.Snapshot) []UptimeRow {
+	prec := s.cfg.PercentPrecision
+	// Config order first, then components only the snapshot knows.
+	order := map[string]int{}
+	for i, c := range s.cfg.Components {
+		order[c.ID] = i
+	}
+	avail := slices.Clone(snap.Availability)
+	sort.SliceStable(avail, func(i, j int) bool {
+		oi, iok := order[avail[i].Component]
+		oj, jok := order[avail[j].Component]
+		switch {
+		case iok && jok:
+			return oi < oj
+		case iok != jok:
+			return iok
+		}
+		return avail[i].Component < avail[j].Component
+	})
+	var out []UptimeRow
+	for _, a := range avail {
+		row := UptimeRow{Component: a.Component, Name: a.Component, Ratio: a.Ratio, Percent: "no data",
+			Coverage: snapshot.FormatPercent(a.Coverage, prec), FullCover: a.Coverage >= 1}
+		if c, ok := s.cfg.Component(a.Component); ok {
+			row.Name = c.Name
+		}
+		if a.Ratio != nil {
+			row.Percent = snapshot.FormatPercent(*a.Ratio, prec)
+		}
+		if a.SLO > 0 {
+			row.HasSLO = true
+			row.SLO = snapshot.FormatPercent(a.SLO, prec)
+			row.MeetsSLO = a.Ratio != nil && *a.Ratio >= a.SLO
+		}
+		if a.ErrorBudgetRemaining != nil {
+			row.Budget = snapshot.FormatPercent(*a.ErrorBudgetRemaining, 0)
+			row.BudgetLeft = math.Max(0, math.Min(1, *a.ErrorBudgetRemaining))
+		}
+		for _, d := range a.Daily {
+			cell := DayCell{Date: d.Date, Level: "none", Title: d.Date + ": no data"}
+			if d.Ratio != nil {
+				cell.Title = d.Date + ": " + snapshot.FormatPercent(*d.Ratio, prec)
+				switch {
+				case *d.Ratio >= 1 || (a.SLO > 0 && *d.Ratio >= a.SLO):
+					cell.Level = "ok"
+				case *d.Ratio >= 0.95:
+					cell.Level = "warn"
+				default:
+					cell.Level = "down"
+				}
+				if d.Coverage < 1 {
+					cell.Title += fmt.Sprintf(" (data for %s of the day)", snapshot.FormatPercent(d.Coverage, 0))
+				}
+			}
+			row.Days = append(row.Days, cell)
+		}
+		if len(a.Excluded) > 0 {
+			var parts []string
+			for _, e := range a.Excluded {
+				parts = append(parts, fmt.Sprintf("%s (%s)", e.Reason, snapshot.FormatDuration(e.End.Sub(e.Start))))
+			}
+			row.ExcludedFor = strings.Join(parts, "; ")
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// slugify makes an id fragment from a name: "acme/app.js" -> "acme-app-js".
+func slugify(s string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimSuffix(b.String(), "-")
+}

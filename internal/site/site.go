@@ -1,0 +1,351 @@
+// Package site assembles a site's model from its config, content and month
+// snapshots, and renders every output (pages, feeds, sitemap, assets) into
+// an Output. It is pure: it reads the site directory and never touches the
+// network.
+package site
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/bulletin-dev/bulletin/internal/config"
+	"github.com/bulletin-dev/bulletin/internal/content"
+	"github.com/bulletin-dev/bulletin/internal/diag"
+	"github.com/bulletin-dev/bulletin/internal/feed"
+	"github.com/bulletin-dev/bulletin/internal/markdown"
+	"github.com/bulletin-dev/bulletin/internal/snapshot"
+)
+
+// Options control what a build includes.
+type Options struct {
+	// Dir is the site directory (config.toml, content/, data/, templates/).
+	Dir string
+	// Drafts includes reports marked draft; Future includes reports dated
+	// after Now.
+	Drafts, Future bool
+	// Now is the build's clock: it decides what is "future" and, on the
+	// status page, what is active. It never appears in the output itself.
+	Now time.Time
+	// Builtin holds the built-in themes (themes.FS).
+	Builtin fs.FS
+	// LiveReload injects the preview server's reload script into pages.
+	LiveReload bool
+}
+
+// Site is a loaded site, ready to render.
+type Site struct {
+	cfg       *config.Config
+	opts      Options
+	reports   []*content.Report // published, newest first
+	all       []*content.Report // every report, for goals carried over
+	snapshots map[string]*snapshot.Snapshot
+	theme     *Theme
+	tmpl      *Templates
+	md        *markdown.Renderer
+	css       string // fingerprinted stylesheet path
+}
+
+// Load reads the site's content, data and theme. All problems found are
+// returned together as a *diag.ListError.
+func Load(cfg *config.Config, opts Options) (*Site, error) {
+	if opts.Now.IsZero() {
+		return nil, errors.New("site: Options.Now is required")
+	}
+	s := &Site{cfg: cfg, opts: opts, md: markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML})}
+	var problems diag.List
+	reports, err := content.LoadReports(filepath.Join(opts.Dir, "content", "reports"), cfg.Location)
+	problems.Add(filepath.Join(opts.Dir, "content", "reports"), err)
+	s.all = reports
+	for _, r := range reports {
+		if r.Draft && !opts.Drafts {
+			continue
+		}
+		if r.Date.After(opts.Now) && !opts.Future {
+			continue
+		}
+		s.reports = append(s.reports, r)
+	}
+	snaps, err := snapshot.Store{Dir: filepath.Join(opts.Dir, "data")}.LoadAll()
+	if err != nil {
+		var je interface{ Unwrap() []error }
+		if errors.As(err, &je) {
+			for _, e := range je.Unwrap() {
+				problems.Add("", diag.Errorf("", 0, "%v", e))
+			}
+		} else {
+			problems.Add(filepath.Join(opts.Dir, "data"), err)
+		}
+	}
+	s.snapshots = snaps
+	theme, err := NewTheme(opts.Dir, cfg.Theme, opts.Builtin)
+	if err != nil {
+		problems.Addf(cfg.Path, cfg.Lines.Line("theme"), "%v", err)
+	} else {
+		s.theme = theme
+		s.tmpl, err = theme.Parse(s.funcs())
+		problems.Add("", err)
+	}
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Reports returns the reports the build includes, newest first.
+func (s *Site) Reports() []*content.Report { return s.reports }
+
+// Render writes every output of the site to out. Problems found while
+// rendering (unknown figures, template errors) are all reported together.
+func (s *Site) Render(out Output) error {
+	var problems diag.List
+	var mu sync.Mutex
+	addProblem := func(path string, err error) {
+		mu.Lock()
+		problems.Add(path, err)
+		mu.Unlock()
+	}
+	if err := s.renderStatic(out); err != nil {
+		return err
+	}
+	views := make([]*ReportView, len(s.reports))
+	g := errgroup.Group{}
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, r := range s.reports {
+		g.Go(func() error {
+			v, err := s.reportView(r)
+			addProblem(r.Path, err)
+			views[i] = v
+			return nil
+		})
+	}
+	_ = g.Wait()
+	if err := problems.Err(); err != nil {
+		return err
+	}
+	for i, v := range views {
+		if i > 0 {
+			v.Next = views[i-1]
+		}
+		if i+1 < len(views) {
+			v.Prev = views[i+1]
+		}
+	}
+	page := func(kind, urlPath string, p *Page) {
+		p.Site = s.siteData()
+		p.Kind = kind
+		p.Path = urlPath
+		p.Canonical = s.cfg.AbsURL(urlPath)
+		p.LiveReload = s.opts.LiveReload
+		b, err := s.tmpl.Execute(kind, p)
+		if err != nil {
+			addProblem("", err)
+			return
+		}
+		name := strings.TrimPrefix(urlPath, "/")
+		if name == "" || strings.HasSuffix(name, "/") {
+			name += "index.html"
+		}
+		addProblem("", out.WriteFile(name, b))
+	}
+	for _, v := range views {
+		page("report", "/"+v.Slug, &Page{Title: v.Title, Description: v.Description, Report: v})
+	}
+	page("home", "/", &Page{Title: s.cfg.Title, Description: s.cfg.Description, Reports: views, Years: byYear(views)})
+	page("reports", "/reports/", &Page{Title: "All reports", Description: "Every monthly report of " + s.cfg.Title, Reports: views, Years: byYear(views)})
+	page("404", "/404.html", &Page{Title: "Page not found"})
+	if err := problems.Err(); err != nil {
+		return err
+	}
+	if err := s.renderFeeds(out, views); err != nil {
+		return err
+	}
+	return s.renderSitemap(out, views)
+}
+
+// renderStatic copies the theme's static files, fingerprinting the
+// stylesheet so it can be cached forever.
+func (s *Site) renderStatic(out Output) error {
+	files, err := s.theme.Static()
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		name := f.name
+		if name == "css/style.css" {
+			sum := sha256.Sum256(f.data)
+			name = "css/style." + hex.EncodeToString(sum[:4]) + ".css"
+			s.css = "/" + name
+		}
+		if err := out.WriteFile(name, f.data); err != nil {
+			return err
+		}
+	}
+	if s.css == "" {
+		return errors.New("theme has no static/css/style.css")
+	}
+	return nil
+}
+
+// SiteData is what every template sees as .Site.
+type SiteData struct {
+	Title       string
+	Description string
+	Language    string
+	BaseURL     string
+	// BasePath is the path of the base URL ("/" or "/ops/"); every internal
+	// link starts with it.
+	BasePath    string
+	Copyright   string
+	CSS         string
+	StatusURL   string
+	StatusTitle string
+	Feeds       []FeedLink
+	Environment string
+}
+
+// FeedLink is an alternate representation advertised on every page.
+type FeedLink struct {
+	Title, Type, URL string
+}
+
+func (s *Site) siteData() *SiteData {
+	return &SiteData{
+		Title:       s.cfg.Title,
+		Description: s.cfg.Description,
+		Language:    s.cfg.Language,
+		BaseURL:     s.cfg.BaseURL,
+		BasePath:    s.cfg.BasePath(),
+		Copyright:   s.cfg.Copyright,
+		CSS:         s.rel(s.css),
+		StatusURL:   s.rel(s.cfg.Status.Path),
+		StatusTitle: s.cfg.Status.Title,
+		Environment: s.cfg.Environment,
+		Feeds: []FeedLink{
+			{Title: s.cfg.Title + " (RSS)", Type: "application/rss+xml", URL: s.cfg.AbsURL("/feed.xml")},
+			{Title: s.cfg.Title + " (Atom)", Type: "application/atom+xml", URL: s.cfg.AbsURL("/atom.xml")},
+			{Title: s.cfg.Title + " (JSON Feed)", Type: "application/feed+json", URL: s.cfg.AbsURL("/feed.json")},
+		},
+	}
+}
+
+// rel prefixes a site path with the base URL's path.
+func (s *Site) rel(p string) string {
+	return strings.TrimSuffix(s.cfg.BasePath(), "/") + "/" + strings.TrimPrefix(p, "/")
+}
+
+// Page is the data of one rendered page.
+type Page struct {
+	Site        *SiteData
+	Kind        string
+	Title       string
+	Description string
+	// Path is the page's site path ("/reports/2026/10/"), Canonical its
+	// absolute URL.
+	Path       string
+	Canonical  string
+	LiveReload bool
+	Report     *ReportView
+	Reports    []*ReportView
+	Years      []Year
+}
+
+// Year groups reports of one year, newest first.
+type Year struct {
+	Year    int
+	Reports []*ReportView
+}
+
+func byYear(views []*ReportView) []Year {
+	var out []Year
+	for _, v := range views {
+		y := v.MonthStart.Year()
+		if len(out) == 0 || out[len(out)-1].Year != y {
+			out = append(out, Year{Year: y})
+		}
+		out[len(out)-1].Reports = append(out[len(out)-1].Reports, v)
+	}
+	return out
+}
+
+func (s *Site) renderFeeds(out Output, views []*ReportView) error {
+	host := ""
+	if u, err := url.Parse(s.cfg.BaseURL); err == nil {
+		host = u.Hostname()
+	}
+	f := feed.Feed{
+		Title:       s.cfg.Title,
+		Description: s.cfg.Description,
+		Link:        s.cfg.BaseURL,
+		Copyright:   s.cfg.Copyright,
+		Limit:       s.cfg.FeedLimit,
+	}
+	for _, v := range views {
+		f.Items = append(f.Items, feed.Item{
+			Title:       v.Title,
+			Link:        v.AbsURL,
+			ID:          feed.TagURI(host, v.MonthStart, "reports/"+v.Month),
+			Published:   v.Date,
+			Authors:     v.Authors,
+			Summary:     strings.Join(v.Summary, " "),
+			ContentHTML: string(v.FeedHTML),
+		})
+	}
+	docs, err := feed.Render(f)
+	if err != nil {
+		return fmt.Errorf("render feeds: %w", err)
+	}
+	for name, b := range map[string][]byte{"feed.xml": docs.RSS, "atom.xml": docs.Atom, "feed.json": docs.JSON} {
+		if err := out.WriteFile(name, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Site) renderSitemap(out Output, views []*ReportView) error {
+	type entry struct{ loc, lastmod string }
+	var entries []entry
+	latest := ""
+	for _, v := range views {
+		d := v.Date.UTC().Format("2006-01-02")
+		entries = append(entries, entry{v.AbsURL, d})
+		if d > latest {
+			latest = d
+		}
+	}
+	entries = append(entries, entry{s.cfg.AbsURL("/"), latest}, entry{s.cfg.AbsURL("/reports/"), latest})
+	sort.Slice(entries, func(i, j int) bool { return entries[i].loc < entries[j].loc })
+	var b bytes.Buffer
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
+	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	for _, e := range entries {
+		b.WriteString("  <url><loc>")
+		template.HTMLEscape(&b, []byte(e.loc))
+		b.WriteString("</loc>")
+		if e.lastmod != "" {
+			b.WriteString("<lastmod>" + e.lastmod + "</lastmod>")
+		}
+		b.WriteString("</url>\n")
+	}
+	b.WriteString("</urlset>\n")
+	if err := out.WriteFile("sitemap.xml", b.Bytes()); err != nil {
+		return err
+	}
+	robots := "User-agent: *\nAllow: /\n\nSitemap: " + s.cfg.AbsURL("/sitemap.xml") + "\n"
+	return out.WriteFile("robots.txt", []byte(robots))
+}
+
