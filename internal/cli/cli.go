@@ -60,6 +60,10 @@ type command struct {
 // commands lists every subcommand; each is defined in its own file.
 func commands() []command {
 	return []command{
+		{"build", "render the site into public/", runBuild},
+		{"serve", "preview the site with live reload", runServe},
+		{"new", "scaffold a report: new report 2026-12", runNew},
+		{"check", "validate config and content without writing", runCheck},
 		{"collect", "collect a month's figures into data/", runCollect},
 		{"publish", "sync public/ to object storage", runPublish},
 		{"incident", "open, update, resolve and list incidents", runIncident},

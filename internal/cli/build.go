@@ -1,0 +1,119 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/bulletin-dev/bulletin/internal/config"
+	"github.com/bulletin-dev/bulletin/internal/site"
+	"github.com/bulletin-dev/bulletin/themes"
+)
+
+// buildFlags are shared by build, check and serve.
+type buildFlags struct {
+	siteFlags
+	drafts, future bool
+}
+
+func (b *buildFlags) register(fs *flag.FlagSet, defaultEnv string) {
+	b.siteFlags.register(fs, defaultEnv)
+	fs.BoolVar(&b.drafts, "drafts", false, "include reports marked draft")
+	fs.BoolVar(&b.future, "future", false, "include reports dated in the future")
+}
+
+// loadSite reads config and content for a build at time now.
+func (b *buildFlags) loadSite(env Env, defaultEnv string, now time.Time, live bool) (*config.Config, *site.Site, error) {
+	cfg, err := b.load(env, defaultEnv)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := site.Load(cfg, site.Options{
+		Dir:        b.source,
+		Drafts:     b.drafts,
+		Future:     b.future,
+		Now:        now,
+		Builtin:    builtinThemes(),
+		LiveReload: live,
+	})
+	return cfg, s, err
+}
+
+func runBuild(_ context.Context, env Env, args []string) error {
+	fs := newFlagSet(env, "build", "build [--env production] [--drafts] [--future] [-o public]")
+	var b buildFlags
+	b.register(fs, "production")
+	out := fs.String("o", "public", "output directory, relative to --source")
+	quiet := fs.Bool("q", false, "print nothing on success")
+	if err := parse(fs, env, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	start := time.Now()
+	_, s, err := b.loadSite(env, "production", env.Now(), false)
+	if err != nil {
+		return err
+	}
+	dir := *out
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(b.source, dir)
+	}
+	var n int64
+	err = site.WriteDir(dir, func(o site.Output) error {
+		c := &countingOutput{Output: o}
+		err := s.Render(c)
+		n = c.n.Load()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if !*quiet {
+		fmt.Fprintf(env.Stdout, "built %d reports, %d files into %s in %s\n", len(s.Reports()), n, dir, time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// builtinThemes returns the themes compiled into the binary.
+func builtinThemes() fs.FS { return themes.FS }
+
+// countingOutput counts the files written through it.
+type countingOutput struct {
+	site.Output
+	n atomic.Int64
+}
+
+func (c *countingOutput) WriteFile(name string, data []byte) error {
+	c.n.Add(1)
+	return c.Output.WriteFile(name, data)
+}
+
+func runCheck(_ context.Context, env Env, args []string) error {
+	fs := newFlagSet(env, "check", "check [--env production] [--drafts] [--future]")
+	var b buildFlags
+	b.register(fs, "production")
+	if err := parse(fs, env, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	// Check everything, drafts and future reports included: a problem in a
+	// draft is still a problem to fix before it is published.
+	b.drafts, b.future = true, true
+	_, s, err := b.loadSite(env, "production", env.Now(), false)
+	if err != nil {
+		return err
+	}
+	if err := s.Render(site.Discard{}); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "ok: %d reports checked\n", len(s.Reports()))
+	return nil
+}
