@@ -348,4 +348,3 @@ func (s *Site) renderSitemap(out Output, views []*ReportView) error {
 	robots := "User-agent: *\nAllow: /\n\nSitemap: " + s.cfg.AbsURL("/sitemap.xml") + "\n"
 	return out.WriteFile("robots.txt", []byte(robots))
 }
-
