@@ -1,0 +1,33 @@
+# bulletin — the two set-up commands are `make run` and `make test`.
+
+GO       ?= go
+PORT     ?= 1313
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
+LDFLAGS  := -X github.com/bulletin-dev/bulletin/internal/cli.Version=$(VERSION)
+
+.PHONY: run test build check bench clean
+
+## run: build the example site and serve it at http://127.0.0.1:$(PORT) with live reload
+run:
+	$(GO) run -ldflags "$(LDFLAGS)" ./cmd/bulletin serve --port $(PORT)
+
+## test: vet and run every test with the race detector
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+## build: compile ./bulletin and render the example site into public/
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o bulletin ./cmd/bulletin
+	./bulletin build
+
+## check: validate config.toml and all content
+check:
+	$(GO) run ./cmd/bulletin check
+
+## bench: speed and memory at scale, side by side with Hugo (installs Hugo)
+bench:
+	$(GO) run ./cmd/bench
+
+clean:
+	rm -rf public bulletin
