@@ -139,7 +139,9 @@ type Component struct {
 	SLO float64 `toml:"slo"`
 	// Query is the PromQL availability SLI. It may use $__range (the
 	// evaluation window) and must return a single 0..1 ratio. Empty means
-	// avg_over_time(probe_success{component="<id>"}[$__range]).
+	// the fraction of successful blackbox probes over the window:
+	// sum(sum_over_time(probe_success{component="<id>"}[$__range])) /
+	// sum(count_over_time(probe_success{component="<id>"}[$__range])).
 	Query string `toml:"query"`
 	// Hidden components are collected but not shown on the status page.
 	Hidden bool `toml:"hidden"`
