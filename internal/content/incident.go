@@ -1,9 +1,7 @@
 package content
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -341,24 +339,12 @@ func ParseIncident(path string, src []byte, cfg *config.Config) (*Incident, erro
 // together as a *diag.ListError, alongside the incidents that parsed. A
 // missing directory means no incidents.
 func LoadIncidents(dir string, cfg *config.Config) ([]*Incident, error) {
-	paths, err := markdownFiles(dir)
+	var p diag.List
+	out, err := parseDir(dir, &p, func(path string, src []byte) (*Incident, error) {
+		return ParseIncident(path, src, cfg)
+	})
 	if err != nil {
 		return nil, err
-	}
-	var p diag.List
-	var out []*Incident
-	for _, path := range paths {
-		src, err := os.ReadFile(path)
-		if err != nil {
-			p.Addf(path, 0, "read: %v", errors.Unwrap(err))
-			continue
-		}
-		inc, err := ParseIncident(path, src, cfg)
-		p.Add(path, err)
-		if inc == nil || err != nil {
-			continue
-		}
-		out = append(out, inc)
 	}
 	SortIncidents(out)
 	return out, p.Err()

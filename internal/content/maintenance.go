@@ -1,9 +1,7 @@
 package content
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -221,24 +219,12 @@ func ParseMaintenance(path string, src []byte, cfg *config.Config) (*Maintenance
 // minutes cannot both count and be excluded. All problems of all files are
 // returned together as a *diag.ListError, alongside the windows that parsed.
 func LoadMaintenance(dir string, cfg *config.Config) ([]*Maintenance, error) {
-	paths, err := markdownFiles(dir)
+	var p diag.List
+	out, err := parseDir(dir, &p, func(path string, src []byte) (*Maintenance, error) {
+		return ParseMaintenance(path, src, cfg)
+	})
 	if err != nil {
 		return nil, err
-	}
-	var p diag.List
-	var out []*Maintenance
-	for _, path := range paths {
-		src, err := os.ReadFile(path)
-		if err != nil {
-			p.Addf(path, 0, "read: %v", errors.Unwrap(err))
-			continue
-		}
-		m, err := ParseMaintenance(path, src, cfg)
-		p.Add(path, err)
-		if m == nil || err != nil {
-			continue
-		}
-		out = append(out, m)
 	}
 	checkOverlaps(out, &p)
 	SortMaintenance(out)

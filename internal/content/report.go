@@ -261,24 +261,16 @@ func nonNil(s []string) []string {
 // *diag.ListError; reports that parsed are returned alongside. A missing
 // directory means no reports.
 func LoadReports(dir string, loc *time.Location) ([]*Report, error) {
-	paths, err := markdownFiles(dir)
+	var p diag.List
+	parsed, err := parseDir(dir, &p, func(path string, src []byte) (*Report, error) {
+		return ParseReport(path, src, loc)
+	})
 	if err != nil {
 		return nil, err
 	}
-	var p diag.List
 	var out []*Report
 	seen := map[string]*Report{}
-	for _, path := range paths {
-		src, err := os.ReadFile(path)
-		if err != nil {
-			p.Addf(path, 0, "read: %v", errors.Unwrap(err))
-			continue
-		}
-		r, err := ParseReport(path, src, loc)
-		p.Add(path, err)
-		if r == nil || err != nil {
-			continue
-		}
+	for _, r := range parsed {
 		if prev, ok := seen[r.Month]; ok {
 			p.Add("", r.Errorf("month", "duplicate report for %s (also %s)", r.Month, prev.Path))
 			continue
