@@ -4,11 +4,11 @@ import (
 	"fmt"
 	"mime"
 	"net/url"
-	"path"
 	"strings"
 	"time"
 
 	"github.com/bulletin-dev/bulletin/internal/diag"
+	"github.com/bulletin-dev/bulletin/internal/pathglob"
 )
 
 // Publish configures where and how `bulletin publish` uploads the site.
@@ -162,34 +162,9 @@ func checkTargetURL(s string) error {
 	return nil
 }
 
-// checkGlob reports a malformed publish path pattern: empty, an unclosed
-// character class or unbalanced braces. The syntax is documented in
-// docs/publishing.md.
+// checkGlob reports a malformed publish path pattern; the syntax is
+// documented in docs/publishing.md.
 func checkGlob(pattern string) error {
-	if strings.TrimSpace(pattern) == "" {
-		return fmt.Errorf("empty pattern")
-	}
-	depth := 0
-	for i := 0; i < len(pattern); i++ {
-		switch pattern[i] {
-		case '\\':
-			i++
-		case '{':
-			depth++
-		case '}':
-			depth--
-			if depth < 0 {
-				return fmt.Errorf("pattern %q: unmatched }", pattern)
-			}
-		}
-	}
-	if depth != 0 {
-		return fmt.Errorf("pattern %q: unmatched {", pattern)
-	}
-	for _, seg := range strings.Split(pattern, "/") {
-		if _, err := path.Match(seg, ""); err != nil {
-			return fmt.Errorf("pattern %q: %v", pattern, err)
-		}
-	}
-	return nil
+	_, err := pathglob.Compile(pattern)
+	return err
 }

@@ -10,6 +10,8 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"github.com/bulletin-dev/bulletin/internal/pathglob"
 )
 
 // Headers are the HTTP headers an object is stored with, and served with by
@@ -100,7 +102,7 @@ type Rules struct {
 
 type compiledRule struct {
 	Rule
-	glob *glob
+	glob *pathglob.Glob
 }
 
 // NewRules compiles rules, applied in order: for each header, the last
@@ -108,7 +110,7 @@ type compiledRule struct {
 func NewRules(rules []Rule) (*Rules, error) {
 	r := &Rules{}
 	for i, rule := range rules {
-		g, err := compileGlob(rule.Pattern)
+		g, err := pathglob.Compile(rule.Pattern)
 		if err != nil {
 			return nil, fmt.Errorf("header rule %d: %w", i+1, err)
 		}
@@ -134,7 +136,7 @@ func (r *Rules) Headers(key string, head []byte) Headers {
 		if rule.Fingerprinted && !fp {
 			continue
 		}
-		if !rule.glob.match(key) {
+		if !rule.glob.Match(key) {
 			continue
 		}
 		if rule.ContentType != "" {

@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"gocloud.dev/blob"
+
+	"github.com/bulletin-dev/bulletin/internal/pathglob"
 )
 
 // Bucket is the part of *blob.Bucket a publish uses. Keys are relative to
@@ -135,7 +137,7 @@ type Publisher struct {
 	bucket  Bucket
 	opts    Options
 	rules   *Rules
-	exclude []*glob
+	exclude []*pathglob.Glob
 	logMu   sync.Mutex
 }
 
@@ -173,7 +175,7 @@ func New(bucket Bucket, opts Options) (*Publisher, error) {
 		p.rules = r
 	}
 	for _, pat := range opts.Exclude {
-		g, err := compileGlob(pat)
+		g, err := pathglob.Compile(pat)
 		if err != nil {
 			return nil, fmt.Errorf("exclude: %w", err)
 		}
@@ -187,7 +189,7 @@ func (p *Publisher) excluded(key string) bool {
 		return true
 	}
 	for _, g := range p.exclude {
-		if g.match(key) {
+		if g.Match(key) {
 			return true
 		}
 	}

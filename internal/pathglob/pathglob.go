@@ -1,4 +1,7 @@
-package publish
+// Package pathglob matches slash-separated site paths against the patterns
+// users write in config.toml ([publish] exclude and header rules), so that
+// config validation and publishing agree on what a pattern means.
+package pathglob
 
 import (
 	"fmt"
@@ -6,7 +9,7 @@ import (
 	"strings"
 )
 
-// glob is a compiled path pattern. The syntax, documented in
+// Glob is a compiled path pattern. The syntax, documented in
 // docs/publishing.md, is the one users know from .gitignore and Netlify:
 //
 //   - a pattern without "/" matches the file name in any directory
@@ -19,7 +22,7 @@ import (
 //     including none ("**/index.html" matches index.html at any depth); at
 //     the end it matches at least one ("status/**" is everything under
 //     status/).
-type glob struct {
+type Glob struct {
 	src string
 	// alts are the brace-expanded alternatives, each split into segments.
 	alts [][]string
@@ -27,8 +30,8 @@ type glob struct {
 	base bool
 }
 
-// compileGlob parses pattern, reporting malformed classes and braces.
-func compileGlob(pattern string) (*glob, error) {
+// Compile parses pattern, reporting malformed classes and braces.
+func Compile(pattern string) (*Glob, error) {
 	if strings.TrimSpace(pattern) == "" {
 		return nil, fmt.Errorf("empty pattern")
 	}
@@ -36,7 +39,7 @@ func compileGlob(pattern string) (*glob, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pattern %q: %w", pattern, err)
 	}
-	g := &glob{src: pattern, base: !strings.Contains(pattern, "/")}
+	g := &Glob{src: pattern, base: !strings.Contains(pattern, "/")}
 	for _, e := range expanded {
 		e = strings.TrimPrefix(e, "/")
 		segs := strings.Split(e, "/")
@@ -53,9 +56,9 @@ func compileGlob(pattern string) (*glob, error) {
 	return g, nil
 }
 
-// match reports whether key, a slash-separated path relative to the site
+// Match reports whether key, a slash-separated path relative to the site
 // root, matches.
-func (g *glob) match(key string) bool {
+func (g *Glob) Match(key string) bool {
 	var segs []string
 	if g.base {
 		segs = []string{path.Base(key)}
@@ -158,3 +161,6 @@ func splitTopLevel(s string) []string {
 	}
 	return append(parts, s[start:])
 }
+
+// String returns the pattern as written.
+func (g *Glob) String() string { return g.src }
