@@ -41,6 +41,9 @@ type ReportView struct {
 	Issues   *IssuesSection
 	Releases []TrackView
 	Uptime   []UptimeRow
+	// Incidents are the month's incident figures (status.go); nil when
+	// the site keeps no incidents or maintenance.
+	Incidents *IncidentsSection
 
 	Prev, Next *ReportView
 }
@@ -162,6 +165,9 @@ func (s *Site) reportView(r *content.Report) (*ReportView, error) {
 		v.Releases = s.trackViews(snap)
 		v.Uptime = s.uptimeRows(snap)
 	}
+	incidents, err := s.incidentsSection(r.Month)
+	problems.Add(r.Path, err)
+	v.Incidents = incidents
 	feedHTML, err := s.tmpl.ExecuteFragment("report-body", v)
 	if err != nil {
 		problems.Add(r.Path, err)

@@ -57,6 +57,10 @@ type Site struct {
 	tmpl      *Templates
 	md        *markdown.Renderer
 	css       string // fingerprinted stylesheet path
+	// status holds the incidents and maintenance windows (status.go);
+	// statusCSS is what the status page inlines of the stylesheet.
+	status    *content.StatusContent
+	statusCSS string
 }
 
 // Load reads the site's content, data and theme. All problems found are
@@ -91,6 +95,8 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 		}
 	}
 	s.snapshots = snaps
+	s.status, err = content.LoadStatusContent(filepath.Join(opts.Dir, "content", "incidents"), filepath.Join(opts.Dir, "content", "maintenance"), cfg)
+	problems.Add(filepath.Join(opts.Dir, "content"), err)
 	theme, err := NewTheme(opts.Dir, cfg.Theme, opts.Builtin)
 	if err != nil {
 		problems.Addf(cfg.Path, cfg.Lines.Line("theme"), "%v", err)
@@ -167,13 +173,15 @@ func (s *Site) Render(out Output) error {
 	page("home", "/", &Page{Title: s.cfg.Title, Description: s.cfg.Description, Reports: views, Years: byYear(views)})
 	page("reports", "/reports/", &Page{Title: "All reports", Description: "Every monthly report of " + s.cfg.Title, Reports: views, Years: byYear(views)})
 	page("404", "/404.html", &Page{Title: "Page not found"})
+	statusURLs, err := s.renderStatus(out, page)
+	addProblem("", err)
 	if err := problems.Err(); err != nil {
 		return err
 	}
 	if err := s.renderFeeds(out, views); err != nil {
 		return err
 	}
-	return s.renderSitemap(out, views)
+	return s.renderSitemap(out, views, statusURLs)
 }
 
 // renderStatic copies the theme's static files, fingerprinting the
@@ -189,6 +197,7 @@ func (s *Site) renderStatic(out Output) error {
 			sum := sha256.Sum256(f.data)
 			name = "css/style." + hex.EncodeToString(sum[:4]) + ".css"
 			s.css = "/" + name
+			s.statusCSS = statusStylesheet(f.data)
 		}
 		if err := out.WriteFile(name, f.data); err != nil {
 			return err
@@ -261,6 +270,17 @@ type Page struct {
 	Report     *ReportView
 	Reports    []*ReportView
 	Years      []Year
+	// Status pages (status.go): the status page, an incident or
+	// maintenance page, the history by month.
+	Status  *StatusView
+	Event   *EventView
+	History []HistoryMonth
+	// Feeds, when set, are the page's feeds for discovery instead of the
+	// site's (the status pages advertise the incident feeds).
+	Feeds []FeedLink
+	// InlineCSS, when set, replaces the link to the site stylesheet, so a
+	// page renders from its first response (the status page).
+	InlineCSS template.CSS
 }
 
 // Year groups reports of one year, newest first.
@@ -316,9 +336,12 @@ func (s *Site) renderFeeds(out Output, views []*ReportView) error {
 	return nil
 }
 
-func (s *Site) renderSitemap(out Output, views []*ReportView) error {
-	type entry struct{ loc, lastmod string }
-	var entries []entry
+// sitemapEntry is one URL of the sitemap; lastmod is a date or "".
+type sitemapEntry struct{ loc, lastmod string }
+
+func (s *Site) renderSitemap(out Output, views []*ReportView, extra []sitemapEntry) error {
+	type entry = sitemapEntry
+	entries := append([]entry(nil), extra...)
 	latest := ""
 	for _, v := range views {
 		d := v.Date.UTC().Format("2006-01-02")

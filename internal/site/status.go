@@ -1,0 +1,996 @@
+package site
+
+import (
+	"fmt"
+	"html"
+	"html/template"
+	"net/url"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/bulletin-dev/bulletin/internal/content"
+	"github.com/bulletin-dev/bulletin/internal/diag"
+	"github.com/bulletin-dev/bulletin/internal/feed"
+	"github.com/bulletin-dev/bulletin/internal/snapshot"
+	"github.com/bulletin-dev/bulletin/internal/status"
+	"github.com/bulletin-dev/bulletin/internal/status/api"
+)
+
+// The status side of the site: the status page at cfg.Status.Path, the
+// history by month below it, one page per incident and maintenance window
+// at /incidents/<slug>/, incident feeds, the Statuspage-compatible API, the
+// badges, and the self-contained error pages a CDN shows when the origin
+// fails. Everything is computed by status.Compute at Options.Now; no page
+// shows the build clock, only the times of the events themselves, so the
+// same inputs and Now give the same bytes.
+
+// Page kinds of the status templates.
+const (
+	kindStatus   = "status"
+	kindHistory  = "status-history"
+	kindIncident = "incident"
+	kindError    = "error"
+)
+
+// EventView is an incident or a maintenance window as templates see it.
+// Incidents and windows share /incidents/<slug>/, as on Statuspage.
+type EventView struct {
+	// Kind is "incident" or "maintenance".
+	Kind          string
+	IsMaintenance bool
+	Slug, Title   string
+	// URL is the page's path with the base path; AbsURL its absolute URL.
+	URL, AbsURL string
+	// Impact is the incident's impact ("minor"), or "maintenance".
+	Impact, ImpactLabel string
+	// Status is the current status (at Options.Now): an incident status
+	// ("monitoring") or a maintenance status ("in_progress").
+	Status, StatusLabel string
+	// Active is an unresolved incident or a window in progress or
+	// verifying; Upcoming a window still scheduled; Done a resolved
+	// incident or a completed window.
+	Active, Upcoming, Done bool
+	// Start is when the incident started or the window opens; End when it
+	// was resolved (zero while open) or the window closes.
+	Start, End time.Time
+	// Duration is how long a resolved incident lasted or a window is
+	// scheduled to last; "" for an open incident (it would change with the
+	// build time).
+	Duration string
+	// CountsAgainstAvailability is a window's setting.
+	CountsAgainstAvailability bool
+	Components                []ComponentRef
+	// Updates is the timeline up to Options.Now, newest first; Latest is
+	// its first entry (nil when there is none yet).
+	Updates []UpdateView
+	Latest  *UpdateView
+	// UpdatedAt is the time of the latest event up to Options.Now.
+	UpdatedAt time.Time
+	// Body is the write-up, post-mortem or announcement; BodyTitle heads
+	// it ("Post-mortem" once an update announced one, "Write-up",
+	// "Details" for a window).
+	Body      template.HTML
+	BodyTitle string
+}
+
+// ComponentRef is a component an event names, with the status the event
+// gives it now ("" when it gives none, as for a window not running).
+type ComponentRef struct {
+	ID, Name            string
+	Status, StatusLabel string
+}
+
+// UpdateView is one entry of an event's timeline.
+type UpdateView struct {
+	At                  time.Time
+	Status, StatusLabel string
+	Body                template.HTML
+	// Changes are the component statuses this update set.
+	Changes []ComponentRef
+	// Automatic marks a window's opening or closing that no written
+	// update reported.
+	Automatic bool
+}
+
+// StatusView is the status page.
+type StatusView struct {
+	Title string
+	// Indicator and Description are Statuspage's overall state.
+	Indicator, Description string
+	// UpdatedAt is the latest event's time (zero when there was none).
+	UpdatedAt  time.Time
+	Active     []*EventView
+	InProgress []*EventView
+	Upcoming   []*EventView
+	Sections   []SectionView
+	Days       int
+	HistoryURL string
+	Feeds      []FeedLink
+	APIURL     string
+	BadgeURL   string
+}
+
+// SectionView is a group of components, or (Grouped false) a run of
+// components outside any group.
+type SectionView struct {
+	ID, Name, Description string
+	Grouped               bool
+	Status, StatusLabel   string
+	Components            []ComponentView
+}
+
+// ComponentView is one component on the status page.
+type ComponentView struct {
+	ID, Name, Description string
+	Status, StatusLabel   string
+	// Uptime is the availability over the shown days ("99.95%", "No data").
+	Uptime string
+	// Bars is the inline SVG of the daily bars; FirstDay and LastDay label
+	// its ends ("Aug 25", "Nov 22").
+	Bars              template.HTML
+	FirstDay, LastDay string
+	// Incidents touched the component within the shown days, newest first.
+	Incidents []*EventView
+	// FeedURL and AtomURL are the component's incident feeds.
+	FeedURL, AtomURL string
+}
+
+// HistoryMonth is one month of the incident history.
+type HistoryMonth struct {
+	Month       string
+	Name        string // "October 2026"
+	Start       time.Time
+	Incidents   []*EventView
+	Maintenance []*EventView
+}
+
+// IncidentsSection is a report month's incident figures.
+type IncidentsSection struct {
+	Count      int
+	ByImpact   []ImpactCount
+	Resolved   int
+	Unresolved int
+	// TotalToResolve, LongestToResolve, MTTR and MTBF are formatted
+	// durations, "—" when there is nothing to measure.
+	TotalToResolve, LongestToResolve, MTTR, MTBF string
+	Longest                                      *IncidentLink
+	// Incidents started in the month, oldest first.
+	Incidents []IncidentLink
+}
+
+// ImpactCount is the number of a month's incidents of one impact.
+type ImpactCount struct {
+	Impact, Label string
+	Count         int
+}
+
+// IncidentLink names an incident in a report. URL is absolute, since the
+// report's body is also the feed's content.
+type IncidentLink struct {
+	Slug, Title, URL    string
+	Impact, ImpactLabel string
+	Status, StatusLabel string
+	Started             time.Time
+	// Done is true once resolved; Duration is then the time to resolve.
+	Done     bool
+	Duration string
+}
+
+// ErrorPage is the data of one self-contained error page.
+type ErrorPage struct {
+	Site *SiteData
+	// Code names the failure ("503", "connection-refused"); the page is
+	// errors/<Code>.html.
+	Code        string
+	Title       string
+	Explanation string
+	Advice      string
+	// StatusURL and HomeURL are absolute: the page is served from
+	// wherever the CDN keeps it, or opened from disk.
+	StatusURL, HomeURL     string
+	Indicator, Description string
+	UpdatedAt              time.Time
+	Active                 []ErrorEvent
+	MoreActive             int
+	// Maintenance lists windows under MaintenanceHeading: those in
+	// progress, or on errors/maintenance.html those to come when none is.
+	MaintenanceHeading string
+	Maintenance        []ErrorEvent
+	MoreMaintenance    int
+	// IsMaintenance marks errors/maintenance.html, which also lists the
+	// windows still to come.
+	IsMaintenance bool
+}
+
+// ErrorEvent is an incident or window on an error page, kept short.
+type ErrorEvent struct {
+	Title, URL, StatusLabel, ImpactLabel string
+	Start, End                           time.Time
+	// Latest is the latest update as plain text, shortened.
+	Latest string
+}
+
+var statusLabels = map[string]string{
+	content.Operational:         "Operational",
+	content.DegradedPerformance: "Degraded performance",
+	content.PartialOutage:       "Partial outage",
+	content.MajorOutage:         "Major outage",
+	content.UnderMaintenance:    "Under maintenance",
+
+	content.StatusInvestigating: "Investigating",
+	content.StatusIdentified:    "Identified",
+	content.StatusMonitoring:    "Monitoring",
+	content.StatusResolved:      "Resolved",
+	content.StatusPostmortem:    "Post-mortem",
+
+	content.MaintenanceScheduled:  "Scheduled",
+	content.MaintenanceInProgress: "In progress",
+	content.MaintenanceVerifying:  "Verifying",
+	content.MaintenanceCompleted:  "Completed",
+}
+
+var impactLabels = map[string]string{
+	content.ImpactNone:     "No impact",
+	content.ImpactMinor:    "Minor",
+	content.ImpactMajor:    "Major",
+	content.ImpactCritical: "Critical",
+	"maintenance":          "Maintenance",
+}
+
+func statusLabel(s string) string {
+	if l, ok := statusLabels[s]; ok {
+		return l
+	}
+	return s
+}
+
+func impactLabel(s string) string {
+	if l, ok := impactLabels[s]; ok {
+		return l
+	}
+	return s
+}
+
+// statusDir returns the output directory of the status page ("status/").
+func (s *Site) statusDir() string { return strings.TrimPrefix(s.cfg.Status.Path, "/") }
+
+// incidentPath is the site path of an incident's or window's page.
+func incidentPath(slug string) string { return "/incidents/" + slug + "/" }
+
+// statusModel is what every status output is built from.
+type statusModel struct {
+	page *status.Page
+	// incidents and maintenance are the events in the page's order
+	// (newest first); bySlug finds either.
+	incidents   []*EventView
+	maintenance []*EventView
+	bySlug      map[string]*EventView
+	feeds       []FeedLink
+}
+
+// renderStatus writes every status output and returns the sitemap entries
+// of its pages. page renders one page through the theme as Render does.
+func (s *Site) renderStatus(out Output, page func(kind, urlPath string, p *Page)) ([]sitemapEntry, error) {
+	if s.statusDir() == "" {
+		return nil, diag.Errorf(s.cfg.Path, s.cfg.Lines.Line("status.path"), "status.path %q is the home page's: put the status page in a directory of its own, e.g. \"/status/\"", s.cfg.Status.Path)
+	}
+	m, err := s.statusModel()
+	if err != nil {
+		return nil, err
+	}
+	p := m.page
+	var problems diag.List
+	var mu sync.Mutex
+	add := func(err error) {
+		mu.Lock()
+		problems.Add("", err)
+		mu.Unlock()
+	}
+
+	view := s.statusView(m)
+	page(kindStatus, s.cfg.Status.Path, &Page{
+		Title:       s.cfg.Status.Title,
+		Description: "Current status, incidents and scheduled maintenance of " + s.cfg.Title + ".",
+		Status:      view,
+		Feeds:       m.feeds,
+		InlineCSS:   template.CSS(s.statusCSS),
+	})
+	page(kindHistory, s.cfg.Status.Path+"history/", &Page{
+		Title:       "Incident history",
+		Description: "Every incident and maintenance window of " + s.cfg.Title + ", by month.",
+		History:     s.history(m),
+		Feeds:       m.feeds,
+	})
+	events := append(append([]*EventView(nil), m.incidents...), m.maintenance...)
+	g := errgroup.Group{}
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for _, ev := range events {
+		g.Go(func() error {
+			page(kindIncident, incidentPath(ev.Slug), &Page{Title: ev.Title, Description: eventDescription(ev), Event: ev, Feeds: m.feeds})
+			return nil
+		})
+	}
+	_ = g.Wait()
+
+	add(s.renderStatusFeeds(out, m))
+	docs, err := api.Documents(s.cfg, p)
+	add(err)
+	for name, b := range docs {
+		add(out.WriteFile(s.statusDir()+name, b))
+	}
+	for name, b := range status.Badges(p) {
+		add(out.WriteFile(s.statusDir()+name, b))
+	}
+	for _, e := range s.errorPages(m) {
+		b, err := s.tmpl.ExecuteStandalone(kindError, e)
+		if err != nil {
+			add(err)
+			continue
+		}
+		add(out.WriteFile("errors/"+e.Code+".html", b))
+	}
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+
+	day := func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.UTC().Format("2006-01-02")
+	}
+	urls := []sitemapEntry{
+		{s.cfg.AbsURL(s.cfg.Status.Path), day(p.UpdatedAt)},
+		{s.cfg.AbsURL(s.cfg.Status.Path + "history/"), day(p.UpdatedAt)},
+	}
+	for _, ev := range events {
+		urls = append(urls, sitemapEntry{ev.AbsURL, day(ev.UpdatedAt)})
+	}
+	return urls, nil
+}
+
+// statusModel computes the status page at Options.Now and the views of
+// every incident and window that has started or been announced.
+func (s *Site) statusModel() (*statusModel, error) {
+	now := s.opts.Now
+	p := status.Compute(s.cfg, s.status.Incidents, s.status.Maintenance, s.snapshots, now)
+	m := &statusModel{
+		page:        p,
+		incidents:   make([]*EventView, len(p.Incidents)),
+		maintenance: make([]*EventView, len(p.Maintenance)),
+		bySlug:      make(map[string]*EventView, len(p.Incidents)+len(p.Maintenance)),
+		feeds: []FeedLink{
+			{Title: s.cfg.Status.Title + " (RSS)", Type: "application/rss+xml", URL: s.cfg.AbsURL(s.cfg.Status.Path + "feed.xml")},
+			{Title: s.cfg.Status.Title + " (Atom)", Type: "application/atom+xml", URL: s.cfg.AbsURL(s.cfg.Status.Path + "atom.xml")},
+		},
+	}
+	var problems diag.List
+	var mu sync.Mutex
+	g := errgroup.Group{}
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, inc := range p.Incidents {
+		g.Go(func() error {
+			ev, err := s.incidentEvent(inc, now)
+			m.incidents[i] = ev
+			mu.Lock()
+			problems.Add(inc.Path, err)
+			mu.Unlock()
+			return nil
+		})
+	}
+	for i, w := range p.Maintenance {
+		g.Go(func() error {
+			ev, err := s.maintenanceEvent(w, now)
+			m.maintenance[i] = ev
+			mu.Lock()
+			problems.Add(w.Path, err)
+			mu.Unlock()
+			return nil
+		})
+	}
+	_ = g.Wait()
+	if err := problems.Err(); err != nil {
+		return nil, err
+	}
+	for _, ev := range m.incidents {
+		m.bySlug[ev.Slug] = ev
+	}
+	for _, ev := range m.maintenance {
+		m.bySlug[ev.Slug] = ev
+	}
+	return m, nil
+}
+
+// markdown renders an event's markdown; figures cannot be cited in it (they
+// belong to a month), so each citation is a problem at its line.
+func (s *Site) markdown(src []byte, path string, line int, problems *diag.List) template.HTML {
+	out, probs := s.md.Render(src, nil)
+	for _, p := range probs {
+		problems.Addf(path, line-1+p.Line, "%s", p.Msg)
+	}
+	return template.HTML(out)
+}
+
+func (s *Site) componentRef(id, st string) ComponentRef {
+	name := id
+	if c, ok := s.cfg.Component(id); ok {
+		name = c.Name
+	}
+	ref := ComponentRef{ID: id, Name: name, Status: st}
+	if st != "" {
+		ref.StatusLabel = statusLabel(st)
+	}
+	return ref
+}
+
+func (s *Site) incidentEvent(inc *content.Incident, now time.Time) (*EventView, error) {
+	var problems diag.List
+	path := incidentPath(inc.Slug)
+	st := inc.StatusAt(now)
+	ev := &EventView{
+		Kind:        "incident",
+		Slug:        inc.Slug,
+		Title:       inc.Title,
+		URL:         s.rel(path),
+		AbsURL:      s.cfg.AbsURL(path),
+		Impact:      inc.Impact,
+		ImpactLabel: impactLabel(inc.Impact),
+		Status:      st,
+		StatusLabel: statusLabel(st),
+		Active:      inc.ActiveAt(now),
+		Start:       inc.Started,
+		UpdatedAt:   inc.Started,
+	}
+	if inc.IsResolved() && !inc.Resolved.After(now) {
+		ev.Done = true
+		ev.End = inc.Resolved
+		ev.Duration = snapshot.FormatDuration(inc.Duration())
+		ev.UpdatedAt = later(ev.UpdatedAt, inc.Resolved)
+	}
+	for _, id := range inc.Components {
+		cs, ok := inc.ComponentStatusAt(id, now)
+		if !ok {
+			cs = content.Operational
+		}
+		ev.Components = append(ev.Components, s.componentRef(id, cs))
+	}
+	for k := len(inc.Updates) - 1; k >= 0; k-- {
+		u := inc.Updates[k]
+		if u.At.After(now) {
+			continue
+		}
+		uv := UpdateView{At: u.At, Status: u.Status, StatusLabel: statusLabel(u.Status), Body: s.markdown([]byte(u.Body), inc.Path, u.Line, &problems)}
+		for _, c := range u.Components {
+			uv.Changes = append(uv.Changes, s.componentRef(c.Component, c.Status))
+		}
+		ev.Updates = append(ev.Updates, uv)
+		ev.UpdatedAt = later(ev.UpdatedAt, u.At)
+	}
+	if len(ev.Updates) > 0 {
+		ev.Latest = &ev.Updates[0]
+	}
+	ev.Body = s.markdown(inc.Body, inc.Path, inc.BodyLine, &problems)
+	ev.BodyTitle = "Write-up"
+	for _, u := range ev.Updates {
+		if u.Status == content.StatusPostmortem {
+			ev.BodyTitle = "Post-mortem"
+		}
+	}
+	return ev, problems.Err()
+}
+
+func (s *Site) maintenanceEvent(m *content.Maintenance, now time.Time) (*EventView, error) {
+	var problems diag.List
+	path := incidentPath(m.Slug)
+	st := m.StatusAt(now)
+	ev := &EventView{
+		Kind:                      "maintenance",
+		IsMaintenance:             true,
+		Slug:                      m.Slug,
+		Title:                     m.Title,
+		URL:                       s.rel(path),
+		AbsURL:                    s.cfg.AbsURL(path),
+		Impact:                    "maintenance",
+		ImpactLabel:               impactLabel("maintenance"),
+		Status:                    st,
+		StatusLabel:               statusLabel(st),
+		Active:                    m.ActiveAt(now),
+		Upcoming:                  st == content.MaintenanceScheduled,
+		Done:                      st == content.MaintenanceCompleted,
+		Start:                     m.ScheduledFor,
+		End:                       m.ScheduledUntil,
+		Duration:                  snapshot.FormatDuration(m.ScheduledUntil.Sub(m.ScheduledFor)),
+		CountsAgainstAvailability: m.CountsAgainstAvailability,
+	}
+	for _, id := range m.Components {
+		cs := ""
+		if ev.Active {
+			cs = content.UnderMaintenance
+		}
+		ev.Components = append(ev.Components, s.componentRef(id, cs))
+	}
+	tl := m.Timeline(now)
+	for k := len(tl) - 1; k >= 0; k-- {
+		u := tl[k]
+		uv := UpdateView{At: u.At, Status: u.Status, StatusLabel: statusLabel(u.Status), Automatic: u.Automatic}
+		if u.Automatic {
+			uv.Body = template.HTML("<p>" + html.EscapeString(u.Body) + "</p>")
+		} else {
+			uv.Body = s.markdown([]byte(u.Body), m.Path, u.Line, &problems)
+		}
+		ev.Updates = append(ev.Updates, uv)
+	}
+	if len(ev.Updates) > 0 {
+		ev.Latest = &ev.Updates[0]
+		ev.UpdatedAt = ev.Latest.At
+	}
+	ev.Body = s.markdown(m.Body, m.Path, m.BodyLine, &problems)
+	ev.BodyTitle = "Details"
+	return ev, problems.Err()
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// eventDescription is an event page's meta description.
+func eventDescription(ev *EventView) string {
+	names := make([]string, len(ev.Components))
+	for i, c := range ev.Components {
+		names[i] = c.Name
+	}
+	affects := ""
+	if len(names) > 0 {
+		affects = " affecting " + strings.Join(names, ", ")
+	}
+	if ev.IsMaintenance {
+		return fmt.Sprintf("Scheduled maintenance%s: %s.", affects, strings.ToLower(ev.StatusLabel))
+	}
+	return fmt.Sprintf("%s-impact incident%s: %s.", ev.ImpactLabel, affects, strings.ToLower(ev.StatusLabel))
+}
+
+func (s *Site) statusView(m *statusModel) *StatusView {
+	p := m.page
+	v := &StatusView{
+		Title:       s.cfg.Status.Title,
+		Indicator:   p.Overall.Indicator,
+		Description: p.Overall.Description,
+		UpdatedAt:   p.UpdatedAt,
+		Days:        p.Days,
+		HistoryURL:  s.rel(s.cfg.Status.Path + "history/"),
+		Feeds:       m.feeds,
+		APIURL:      s.rel(s.cfg.Status.Path + api.PathSummary),
+		BadgeURL:    s.rel(s.cfg.Status.Path + "badges/status.svg"),
+	}
+	for _, inc := range p.Active {
+		v.Active = append(v.Active, m.bySlug[inc.Slug])
+	}
+	for _, w := range p.InProgress {
+		v.InProgress = append(v.InProgress, m.bySlug[w.Slug])
+	}
+	for _, w := range p.Upcoming {
+		v.Upcoming = append(v.Upcoming, m.bySlug[w.Slug])
+	}
+	for _, sec := range p.Sections {
+		sv := SectionView{ID: sec.ID, Name: sec.Name, Description: sec.Description, Grouped: sec.ID != "", Status: sec.Status, StatusLabel: statusLabel(sec.Status)}
+		for _, c := range sec.Components {
+			sv.Components = append(sv.Components, s.componentView(c, m))
+		}
+		v.Sections = append(v.Sections, sv)
+	}
+	return v
+}
+
+func (s *Site) componentView(c *status.Component, m *statusModel) ComponentView {
+	cv := ComponentView{
+		ID: c.ID, Name: c.Name, Description: c.Description,
+		Status: c.Status, StatusLabel: statusLabel(c.Status),
+		Uptime:  c.UptimeText,
+		Bars:    barsSVG(c),
+		FeedURL: s.rel(s.cfg.Status.Path + "components/" + c.ID + "/feed.xml"),
+		AtomURL: s.rel(s.cfg.Status.Path + "components/" + c.ID + "/atom.xml"),
+	}
+	if n := len(c.Bars); n > 0 {
+		cv.FirstDay, cv.LastDay = c.Bars[0].Label, c.Bars[n-1].Label
+	}
+	seen := map[string]bool{}
+	for i := len(c.Bars) - 1; i >= 0; i-- {
+		incs := c.Bars[i].Incidents
+		for k := len(incs) - 1; k >= 0; k-- {
+			if slug := incs[k].Slug; !seen[slug] {
+				seen[slug] = true
+				cv.Incidents = append(cv.Incidents, m.bySlug[slug])
+			}
+		}
+	}
+	return cv
+}
+
+// Bar geometry in SVG user units: the SVG stretches to the width of the
+// page, so these only fix the proportions of bars and gaps.
+const (
+	barStep   = 6
+	barWidth  = 4
+	barHeight = 34
+)
+
+// barsSVG draws a component's daily bars: one rect per day coloured by its
+// level (the theme's CSS gives the colours), each with a <title> tooltip
+// that browsers show on hover, so the page needs no script.
+func barsSVG(c *status.Component) template.HTML {
+	n := len(c.Bars)
+	if n == 0 {
+		return ""
+	}
+	var incidentDays, noData int
+	for _, b := range c.Bars {
+		if len(b.Incidents) > 0 {
+			incidentDays++
+		}
+		if b.Ratio == nil {
+			noData++
+		}
+	}
+	label := fmt.Sprintf("%s over the last %d days: %s uptime, %d %s with incidents, %d without data",
+		c.Name, n, c.UptimeText, incidentDays, plural2(incidentDays, "day", "days"), noData)
+	var b strings.Builder
+	b.Grow(n * 80)
+	fmt.Fprintf(&b, `<svg class="bars" viewBox="0 0 %d %d" preserveAspectRatio="none" role="img" aria-label="%s">`,
+		n*barStep-(barStep-barWidth), barHeight, html.EscapeString(label))
+	for i, bar := range c.Bars {
+		fmt.Fprintf(&b, "\n"+`<rect x="%d" width="%d" height="%d" class="%s"><title>%s</title></rect>`,
+			i*barStep, barWidth, barHeight, bar.Level, html.EscapeString(bar.Tooltip))
+	}
+	b.WriteString("\n</svg>")
+	return template.HTML(b.String())
+}
+
+func plural2(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func (s *Site) history(m *statusModel) []HistoryMonth {
+	p := m.page
+	var out []HistoryMonth
+	for _, h := range status.History(p.Location, p.Incidents, p.Maintenance, p.At) {
+		hm := HistoryMonth{Month: h.Month, Name: h.Start.Format("January 2006"), Start: h.Start}
+		for _, inc := range h.Incidents {
+			hm.Incidents = append(hm.Incidents, m.bySlug[inc.Slug])
+		}
+		for _, w := range h.Maintenance {
+			hm.Maintenance = append(hm.Maintenance, m.bySlug[w.Slug])
+		}
+		out = append(out, hm)
+	}
+	return out
+}
+
+// renderStatusFeeds writes the incident feeds: every incident and window
+// (status/feed.xml, status/atom.xml) and those of each visible component
+// (status/components/<id>/feed.xml, atom.xml).
+func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
+	host := ""
+	if u, err := url.Parse(s.cfg.BaseURL); err == nil {
+		host = u.Hostname()
+	}
+	type entry struct {
+		ev   *EventView
+		item feed.Item
+	}
+	var entries []entry
+	for _, ev := range append(append([]*EventView(nil), m.incidents...), m.maintenance...) {
+		body, err := s.tmpl.ExecuteFragment("status-feed-item", ev)
+		if err != nil {
+			return err
+		}
+		published := ev.Start
+		if ev.IsMaintenance && len(ev.Updates) > 0 {
+			// A window is news when it is announced, not when it opens.
+			published = ev.Updates[len(ev.Updates)-1].At
+		}
+		updated := later(published, ev.UpdatedAt)
+		summary := ev.StatusLabel
+		if ev.Latest != nil {
+			summary += ": " + plainText(string(ev.Latest.Body), 300)
+		}
+		entries = append(entries, entry{ev, feed.Item{
+			Title: ev.Title,
+			Link:  ev.AbsURL,
+			// The id holds the first announcement's date and the slug, so
+			// it survives updates, a reschedule and a change of base URL.
+			ID:          feed.TagURI(host, published, "incidents/"+ev.Slug),
+			Published:   published,
+			Updated:     updated,
+			Summary:     summary,
+			ContentHTML: string(body),
+		}})
+	}
+	write := func(dir, title, link string, keep func(*EventView) bool) error {
+		f := feed.Feed{
+			Title:       title,
+			Description: "Incidents and scheduled maintenance of " + s.cfg.Title,
+			Link:        link,
+			Copyright:   s.cfg.Copyright,
+			Limit:       s.cfg.FeedLimit,
+		}
+		for _, e := range entries {
+			if keep(e.ev) {
+				f.Items = append(f.Items, e.item)
+			}
+		}
+		docs, err := feed.Render(f)
+		if err != nil {
+			return fmt.Errorf("render status feed %s: %w", dir, err)
+		}
+		if err := out.WriteFile(dir+"feed.xml", docs.RSS); err != nil {
+			return err
+		}
+		return out.WriteFile(dir+"atom.xml", docs.Atom)
+	}
+	statusURL := s.cfg.AbsURL(s.cfg.Status.Path)
+	if err := write(s.statusDir(), s.cfg.Status.Title, statusURL, func(*EventView) bool { return true }); err != nil {
+		return err
+	}
+	for _, c := range m.page.Components {
+		id := c.ID
+		affects := func(ev *EventView) bool {
+			for _, r := range ev.Components {
+				if r.ID == id {
+					return true
+				}
+			}
+			return false
+		}
+		if err := write(s.statusDir()+"components/"+id+"/", s.cfg.Status.Title+": "+c.Name, statusURL+"#component-"+id, affects); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var tagPattern = regexp.MustCompile(`<[^>]*>`)
+
+// plainText reduces rendered HTML to its text, whitespace collapsed, cut at
+// max runes.
+func plainText(h string, max int) string {
+	t := html.UnescapeString(tagPattern.ReplaceAllString(h, " "))
+	return truncate(strings.Join(strings.Fields(t), " "), max)
+}
+
+// truncate cuts s to at most max runes, ending in "…" when cut.
+func truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)[:max-1]
+	return strings.TrimRight(string(r), " ") + "…"
+}
+
+// incidentsSection computes a report month's incident figures; nil when the
+// site keeps no incidents or maintenance at all (it does not use the status
+// page, so "no incidents" would claim too much).
+func (s *Site) incidentsSection(month string) (*IncidentsSection, error) {
+	if s.status == nil || len(s.status.Incidents) == 0 && len(s.status.Maintenance) == 0 {
+		return nil, nil
+	}
+	now := s.opts.Now
+	var known []*content.Incident
+	for _, inc := range s.status.Incidents {
+		if !inc.Started.After(now) {
+			known = append(known, inc)
+		}
+	}
+	ms, err := status.Monthly(month, s.cfg.Location, known)
+	if err != nil {
+		return nil, err
+	}
+	dur := func(d time.Duration, ok bool) string {
+		if !ok {
+			return "—"
+		}
+		return snapshot.FormatDuration(d)
+	}
+	sec := &IncidentsSection{
+		Count:            len(ms.Incidents),
+		Resolved:         ms.Resolved,
+		Unresolved:       ms.Unresolved,
+		TotalToResolve:   dur(ms.TotalToResolve, ms.Resolved > 0),
+		LongestToResolve: dur(ms.LongestToResolve, ms.Longest != nil),
+		MTTR:             dur(ms.MTTR, ms.Resolved > 0),
+		MTBF:             dur(ms.MTBF, len(ms.Incidents) > 0),
+	}
+	for _, c := range ms.ByImpact {
+		sec.ByImpact = append(sec.ByImpact, ImpactCount{Impact: c.Impact, Label: impactLabel(c.Impact), Count: c.Count})
+	}
+	link := func(inc *content.Incident) IncidentLink {
+		st := inc.StatusAt(now)
+		l := IncidentLink{
+			Slug: inc.Slug, Title: inc.Title, URL: s.cfg.AbsURL(incidentPath(inc.Slug)),
+			Impact: inc.Impact, ImpactLabel: impactLabel(inc.Impact),
+			Status: st, StatusLabel: statusLabel(st), Started: inc.Started,
+		}
+		if inc.IsResolved() && !inc.Resolved.After(now) {
+			l.Done = true
+			l.Duration = snapshot.FormatDuration(inc.Duration())
+		}
+		return l
+	}
+	for _, inc := range ms.Incidents {
+		sec.Incidents = append(sec.Incidents, link(inc))
+	}
+	if ms.Longest != nil {
+		l := link(ms.Longest)
+		sec.Longest = &l
+	}
+	return sec, nil
+}
+
+// errorKind is one failure a CDN reports, explained for readers.
+type errorKind struct {
+	code, title, explanation string
+}
+
+// errorKinds lists the error pages: the generic 503, one per origin failure
+// CDNs (Fastly, Varnish, CloudFront, Cloudflare) tell apart, and planned
+// maintenance.
+func errorKinds() []errorKind {
+	return []errorKind{
+		{"503", "This site is temporarily unavailable",
+			"Our servers could not answer your request just now. This usually lasts a few minutes: they may be overloaded, restarting or being updated."},
+		{"connection-refused", "Our server refused the connection",
+			"Our content delivery network reached the server behind this site, but nothing on it accepted the connection. The site's software is probably restarting or has stopped."},
+		{"network-unreachable", "Our servers cannot be reached",
+			"The network between our content delivery network and our servers is down, so your request could not be delivered to them."},
+		{"max-connections", "Too many visitors at once",
+			"Our server is handling as many connections as it can, so yours was turned away rather than left waiting."},
+		{"backend-unhealthy", "Our server is failing its health checks",
+			"Our content delivery network checks our servers every few seconds. The one serving this page is failing those checks, so no requests are sent to it until it recovers."},
+		{"no-healthy-backends", "No server is available",
+			"Every server that can answer this request is failing its health checks right now, so there is nowhere to send it."},
+		{"all-backends-failed", "None of our servers could answer",
+			"Our content delivery network tried each of our servers in turn, and every one of them failed to complete your request."},
+		{"backend-read-error", "Our server stopped responding",
+			"Our server took too long to answer, or the connection broke while the answer was on its way (a read error or timeout)."},
+		{"backend-write-error", "Your request could not be passed on",
+			"The connection to our server broke while your request was being sent to it, so it never arrived."},
+		{"maintenance", "Down for planned maintenance",
+			"We are doing scheduled work on the systems behind this site, and it is unavailable until the work is done."},
+	}
+}
+
+// Limits that keep every error page under 4 KB whatever the content says.
+const (
+	errorPageEvents = 3
+	errorTitleRunes = 90
+	errorTextRunes  = 140
+)
+
+// errorPages builds the error pages with the status known at build time.
+func (s *Site) errorPages(m *statusModel) []*ErrorPage {
+	p := m.page
+	short := func(ev *EventView) ErrorEvent {
+		e := ErrorEvent{Title: truncate(ev.Title, errorTitleRunes), URL: ev.AbsURL, StatusLabel: ev.StatusLabel, ImpactLabel: ev.ImpactLabel, Start: ev.Start, End: ev.End}
+		if ev.Latest != nil {
+			e.Latest = plainText(string(ev.Latest.Body), errorTextRunes)
+		}
+		return e
+	}
+	take := func(evs []*EventView) ([]ErrorEvent, int) {
+		var out []ErrorEvent
+		for i, ev := range evs {
+			if i == errorPageEvents {
+				return out, len(evs) - i
+			}
+			out = append(out, short(ev))
+		}
+		return out, 0
+	}
+	var active, inProgress, upcoming []*EventView
+	for _, inc := range p.Active {
+		active = append(active, m.bySlug[inc.Slug])
+	}
+	for _, w := range p.InProgress {
+		inProgress = append(inProgress, m.bySlug[w.Slug])
+	}
+	for _, w := range p.Upcoming {
+		upcoming = append(upcoming, m.bySlug[w.Slug])
+	}
+	var out []*ErrorPage
+	for _, k := range errorKinds() {
+		e := &ErrorPage{
+			Site:        s.siteData(),
+			Code:        k.code,
+			Title:       k.title,
+			Explanation: k.explanation,
+			Advice:      "Please try again in a few minutes. The status page has the latest news.",
+			StatusURL:   s.cfg.AbsURL(s.cfg.Status.Path),
+			HomeURL:     s.cfg.AbsURL("/"),
+			Indicator:   p.Overall.Indicator,
+			Description: p.Overall.Description,
+			UpdatedAt:   p.UpdatedAt,
+		}
+		e.Active, e.MoreActive = take(active)
+		e.Maintenance, e.MoreMaintenance = take(inProgress)
+		e.MaintenanceHeading = "Maintenance in progress:"
+		if k.code == "maintenance" {
+			e.IsMaintenance = true
+			e.Advice = "Please come back when the window ends. The status page has the latest news."
+			if len(inProgress) == 0 {
+				// Nothing was running when the page was built: say what is
+				// planned instead.
+				e.Maintenance, e.MoreMaintenance = take(upcoming)
+				e.MaintenanceHeading = "Scheduled maintenance:"
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// Markers around the parts of the theme stylesheet the status page inlines.
+const (
+	inlineBegin = "/* status-page: begin */"
+	inlineEnd   = "/* status-page: end */"
+)
+
+// statusStylesheet returns the CSS the status page inlines: the runs of the
+// stylesheet between inlineBegin and inlineEnd markers, or all of it when
+// it has none (a theme's own stylesheet), without comments and indentation.
+// Inlining saves the page a blocking request, so it renders from the first
+// response even on a slow link during an outage.
+func statusStylesheet(css []byte) string {
+	src := string(css)
+	var parts []string
+	for {
+		i := strings.Index(src, inlineBegin)
+		if i < 0 {
+			break
+		}
+		src = src[i+len(inlineBegin):]
+		j := strings.Index(src, inlineEnd)
+		if j < 0 {
+			parts = append(parts, src)
+			src = ""
+			break
+		}
+		parts = append(parts, src[:j])
+		src = src[j+len(inlineEnd):]
+	}
+	if len(parts) == 0 {
+		parts = []string{string(css)}
+	}
+	var b strings.Builder
+	for _, part := range parts {
+		for {
+			i := strings.Index(part, "/*")
+			if i < 0 {
+				break
+			}
+			j := strings.Index(part[i+2:], "*/")
+			if j < 0 {
+				part = part[:i]
+				break
+			}
+			part = part[:i] + part[i+2+j+2:]
+		}
+		for _, line := range strings.Split(part, "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				b.WriteString(line)
+				b.WriteByte('\n')
+			}
+		}
+	}
+	return b.String()
+}
