@@ -2,8 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
+	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -17,6 +20,7 @@ const maintenanceUsage = `bulletin maintenance <command> [flags]
 
 Commands:
   new "Title" --start 2026-12-01T22:00 --end 2026-12-02T01:00 --components db [-m message] [--counts-against-availability] [--slug s]
+  update <slug> -m message [--status in_progress|verifying|completed]
   list [-n 10]
 
 Times without an offset are in the site's time zone. Common flags: --source DIR, --config FILE, --at TIME (default now)`
@@ -28,6 +32,8 @@ func runMaintenance(ctx context.Context, env Env, args []string) error {
 	switch args[0] {
 	case "new":
 		return maintenanceNew(env, args[1:])
+	case "update":
+		return maintenanceUpdate(env, args[1:])
 	case "list", "ls":
 		return maintenanceList(env, args[1:])
 	case "-h", "--help", "help":
@@ -160,4 +166,98 @@ func maintenanceList(env Env, args []string) error {
 		fmt.Fprintln(env.Stdout, "no maintenance windows")
 	}
 	return loadErr
+}
+
+// maintenanceUpdate appends an update to a window: progress (in_progress,
+// verifying), completion, or a note at the current status. Like the clock,
+// an update moves a window forward only.
+func maintenanceUpdate(env Env, args []string) error {
+	fs := newFlagSet(env, "maintenance update", `maintenance update <slug> -m "message" [--status in_progress|verifying|completed]`)
+	var sf statusFlags
+	sf.register(fs)
+	status := fs.String("status", "", "new status: scheduled, in_progress, verifying or completed (default: the window's status at --at)")
+	msg := fs.String("m", "", "the update's message (required)")
+	if err := parse(fs, env, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("%w: want one maintenance slug: bulletin maintenance update <slug> -m \"message\"", errUsage)
+	}
+	if strings.TrimSpace(*msg) == "" {
+		return fmt.Errorf("%w: -m \"message\" is required: say what changed", errUsage)
+	}
+	if *status != "" && maintenanceRank(*status) < 0 {
+		return fmt.Errorf("%w: --status %q: want one of %s", errUsage, *status, strings.Join(content.MaintenanceStatuses, ", "))
+	}
+	st, err := sf.load(env)
+	if err != nil {
+		return err
+	}
+	path, src, m, err := st.openMaintenance(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if n := len(m.Updates); n > 0 && st.at.Before(m.Updates[n-1].At) {
+		return fmt.Errorf("%w: --at %s is before the window's last update (%s)", errUsage, stamp(st.at), stamp(m.Updates[n-1].At))
+	}
+	current := m.StatusAt(st.at)
+	if *status == "" {
+		*status = current
+	}
+	if n := len(m.Updates); n > 0 && m.Updates[n-1].Status == content.MaintenanceCompleted {
+		return fmt.Errorf("%w: maintenance %s was already completed at %s", errUsage, m.Slug, stamp(m.Updates[n-1].At))
+	}
+	if maintenanceRank(*status) < maintenanceRank(current) {
+		// The clock has moved the window on (it opened or closed at its
+		// scheduled time); a written update cannot take it back.
+		return fmt.Errorf("%w: maintenance %s is %s at %s; its status cannot go back to %s (change scheduled_for or scheduled_until in %s to reschedule it)", errUsage, m.Slug, current, stamp(st.at), *status, path)
+	}
+	f, err := parseFrontMatter(path, src)
+	if err != nil {
+		return err
+	}
+	u := mapNode(keyed("at", timeNode(stamp(st.at)), "status", strNode(*status), "body", strNode(strings.TrimSpace(*msg)))...)
+	if err := f.appendItem("updates", u); err != nil {
+		return err
+	}
+	out := f.bytes()
+	return writeChecked(env, path, out, func() error {
+		_, err := content.ParseMaintenance(path, out, st.cfg)
+		return err
+	})
+}
+
+// openMaintenance reads a window for editing; like an incident, it must
+// parse cleanly and have YAML front matter.
+func (st *oncallSite) openMaintenance(slug string) (string, []byte, *content.Maintenance, error) {
+	if !content.ValidSlug(slug) {
+		return "", nil, nil, fmt.Errorf("%w: %q is not a maintenance slug (run bulletin maintenance list)", errUsage, slug)
+	}
+	path := filepath.Join(st.maintenanceDir, slug+".md")
+	src, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil, nil, fmt.Errorf("%w: unknown maintenance window %q: no %s (run bulletin maintenance list)", errUsage, slug, path)
+	}
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("read maintenance: %w", err)
+	}
+	m, err := content.ParseMaintenance(path, src, st.cfg)
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("fix %s before editing it:\n%w", path, err)
+	}
+	if m.Format != content.YAML {
+		_, err := parseFrontMatter(path, src)
+		return "", nil, nil, err
+	}
+	return path, src, m, nil
+}
+
+// maintenanceRank orders maintenance statuses; -1 for an unknown one.
+func maintenanceRank(s string) int {
+	for i, v := range content.MaintenanceStatuses {
+		if v == s {
+			return i
+		}
+	}
+	return -1
 }
