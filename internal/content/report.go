@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -262,24 +263,56 @@ func nonNil(s []string) []string {
 // directory means no reports.
 func LoadReports(dir string, loc *time.Location) ([]*Report, error) {
 	var p diag.List
+	// Every report that names a month claims it, even one with other
+	// problems: a copy of a report ("2026-10 copy.md", whose name is
+	// already a problem) is a duplicate as well. A file named after another
+	// month has that mismatch reported instead.
+	var mu sync.Mutex
+	claims := map[string][]*Report{}
 	parsed, err := parseDir(dir, &p, func(path string, src []byte) (*Report, error) {
-		return ParseReport(path, src, loc)
+		r, err := ParseReport(path, src, loc)
+		if r != nil && snapshot.ValidMonth(r.Month) && !namesOtherMonth(path, r.Month) {
+			mu.Lock()
+			claims[r.Month] = append(claims[r.Month], r)
+			mu.Unlock()
+		}
+		return r, err
 	})
 	if err != nil {
 		return nil, err
 	}
-	var out []*Report
-	seen := map[string]*Report{}
-	for _, r := range parsed {
-		if prev, ok := seen[r.Month]; ok {
-			p.Add("", r.Errorf("month", "duplicate report for %s (also %s)", r.Month, prev.Path))
+	dup := map[*Report]bool{}
+	for month, rs := range claims {
+		if len(rs) < 2 {
 			continue
 		}
-		seen[r.Month] = r
-		out = append(out, r)
+		for _, r := range rs {
+			dup[r] = true
+			var others []string
+			for _, o := range rs {
+				if o != r {
+					others = append(others, o.Path)
+				}
+			}
+			sort.Strings(others)
+			p.Add("", r.Errorf("month", "duplicate report for %s (also %s)", month, strings.Join(others, ", ")))
+		}
+	}
+	var out []*Report
+	for _, r := range parsed {
+		if !dup[r] {
+			out = append(out, r)
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Month > out[j].Month })
 	return out, p.Err()
+}
+
+// namesOtherMonth reports whether path's file name is a month other than
+// month.
+func namesOtherMonth(path, month string) bool {
+	g := reportName.FindStringSubmatch(filepath.Base(path))
+	return g != nil && g[1] != month
 }
 
 // markdownFiles lists the .md files directly in dir, sorted. Files whose

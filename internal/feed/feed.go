@@ -97,6 +97,11 @@ func Render(f Feed) (Documents, error) {
 			Description: it.Summary,
 			Content:     it.ContentHTML,
 		}
+		// RSS takes a guid for a permalink unless told otherwise, and a
+		// reader would then link to a tag: URI.
+		if it.ID != it.Link {
+			gi.IsPermaLink = "false"
+		}
 		if gi.Updated.IsZero() {
 			gi.Updated = it.Published
 		}

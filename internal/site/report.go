@@ -205,7 +205,7 @@ func (s *Site) issuesSection(month string, snap *snapshot.Snapshot) *IssuesSecti
 		t, _ := time.Parse("2006-01", m)
 		labels[i] = t.Format("Jan")
 		if t.Month() == time.January || i == 0 {
-			labels[i] = t.Format("Jan 06")
+			labels[i] = t.Format("Jan 2006") // "Nov 25" would read as a day
 		}
 	}
 	sec := &IssuesSection{}

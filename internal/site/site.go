@@ -14,8 +14,10 @@ import (
 	"io/fs"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -44,6 +46,11 @@ type Options struct {
 	Builtin fs.FS
 	// LiveReload injects the preview server's reload script into pages.
 	LiveReload bool
+	// KeepGoing makes Load return the Site of everything that did load
+	// along with its problems, so that bulletin check can render it and
+	// report the problems only rendering finds (unknown figures) in the same
+	// run. A build must not render such a Site.
+	KeepGoing bool
 }
 
 // Site is a loaded site, ready to render.
@@ -88,7 +95,7 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 		var je interface{ Unwrap() []error }
 		if errors.As(err, &je) {
 			for _, e := range je.Unwrap() {
-				problems.Add("", diag.Errorf("", 0, "%v", e))
+				problems.Add("", snapshotProblem(e))
 			}
 		} else {
 			problems.Add(filepath.Join(opts.Dir, "data"), err)
@@ -106,9 +113,27 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 		problems.Add("", err)
 	}
 	if err := problems.Err(); err != nil {
+		if opts.KeepGoing && s.tmpl != nil {
+			return s, err
+		}
 		return nil, err
 	}
 	return s, nil
+}
+
+// snapshotLine splits the "path:line: message" or "path: message" of a
+// snapshot error.
+var snapshotLine = regexp.MustCompile(`^(.+?\.json)(?::(\d+))?: (.*)$`)
+
+// snapshotProblem turns a snapshot error into a diagnostic at its file and
+// line, so it sorts with the other problems of that file.
+func snapshotProblem(err error) *diag.Error {
+	m := snapshotLine.FindStringSubmatch(err.Error())
+	if m == nil {
+		return diag.Errorf("", 0, "%v", err)
+	}
+	line, _ := strconv.Atoi(m[2])
+	return diag.Errorf(m[1], line, "%s", m[3])
 }
 
 // Reports returns the reports the build includes, newest first.
@@ -315,9 +340,11 @@ func (s *Site) renderFeeds(out Output, views []*ReportView) error {
 	}
 	for _, v := range views {
 		f.Items = append(f.Items, feed.Item{
-			Title:       v.Title,
-			Link:        v.AbsURL,
-			ID:          feed.TagURI(host, v.MonthStart, "reports/"+v.Month),
+			Title: v.Title,
+			Link:  v.AbsURL,
+			// The tag's date is the month's first day as a date, whatever
+			// the site's zone makes of it in UTC.
+			ID:          feed.TagURI(host, time.Date(v.MonthStart.Year(), v.MonthStart.Month(), 1, 0, 0, 0, 0, time.UTC), "reports/"+v.Month),
 			Published:   v.Date,
 			Authors:     v.Authors,
 			Summary:     strings.Join(v.Summary, " "),
@@ -344,7 +371,8 @@ func (s *Site) renderSitemap(out Output, views []*ReportView, extra []sitemapEnt
 	entries := append([]entry(nil), extra...)
 	latest := ""
 	for _, v := range views {
-		d := v.Date.UTC().Format("2006-01-02")
+		// The publish date as the writer gave it, in the site's zone.
+		d := v.Date.In(s.cfg.Location).Format("2006-01-02")
 		entries = append(entries, entry{v.AbsURL, d})
 		if d > latest {
 			latest = d

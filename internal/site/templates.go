@@ -110,6 +110,9 @@ func (t *Theme) Static() ([]file, error) { return files(t.static) }
 // Templates holds one parsed template set per page kind.
 type Templates struct {
 	pages map[string]*template.Template
+	// labels maps template file names to the paths shown in messages,
+	// which say which layer the file came from.
+	labels map[string]string
 }
 
 // pageKinds are the top-level templates a theme must provide.
@@ -145,7 +148,10 @@ func (t *Theme) Parse(funcs template.FuncMap) (*Templates, error) {
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
-	out := &Templates{pages: map[string]*template.Template{}}
+	out := &Templates{pages: map[string]*template.Template{}, labels: map[string]string{}}
+	for _, f := range all {
+		out.labels[f.name] = f.label
+	}
 	for _, f := range pages {
 		set, err := base.Clone()
 		if err != nil {
@@ -185,7 +191,7 @@ func (ts *Templates) Execute(kind string, data any) ([]byte, error) {
 	}
 	var sb strings.Builder
 	if err := set.ExecuteTemplate(&sb, "base", data); err != nil {
-		return nil, fmt.Errorf("render %s: %w", kind, err)
+		return nil, ts.execError(kind, err)
 	}
 	return []byte(sb.String()), nil
 }
@@ -199,7 +205,7 @@ func (ts *Templates) ExecuteStandalone(kind string, data any) ([]byte, error) {
 	}
 	var sb strings.Builder
 	if err := set.ExecuteTemplate(&sb, kind+".html", data); err != nil {
-		return nil, fmt.Errorf("render %s: %w", kind, err)
+		return nil, ts.execError(kind, err)
 	}
 	return []byte(sb.String()), nil
 }
@@ -213,9 +219,22 @@ func (ts *Templates) ExecuteFragment(name string, data any) ([]byte, error) {
 		}
 		var sb strings.Builder
 		if err := set.ExecuteTemplate(&sb, name, data); err != nil {
-			return nil, fmt.Errorf("render %s: %w", name, err)
+			return nil, ts.execError(name, err)
 		}
 		return []byte(sb.String()), nil
 	}
 	return nil, fmt.Errorf("theme has no templates")
+}
+
+// execError places an execution error at the template file and line it
+// names ("templates/partials/footer.html:2: executing ..."), so the same
+// mistake met by every page is reported once, where it can be fixed.
+func (ts *Templates) execError(what string, err error) error {
+	if g := tmplErrLine.FindStringSubmatch(err.Error()); g != nil {
+		if label, ok := ts.labels[g[1]]; ok {
+			line, _ := strconv.Atoi(g[2])
+			return diag.Errorf(label, line, "%s", g[3])
+		}
+	}
+	return fmt.Errorf("render %s: %w", what, err)
 }
