@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/bulletin-dev/bulletin/internal/config"
+	"github.com/bulletin-dev/bulletin/internal/diag"
 	"github.com/bulletin-dev/bulletin/internal/site"
 	"github.com/bulletin-dev/bulletin/themes"
 )
@@ -105,13 +106,29 @@ func runCheck(_ context.Context, env Env, args []string) error {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
 	// Check everything, drafts and future reports included: a problem in a
-	// draft is still a problem to fix before it is published.
-	b.drafts, b.future = true, true
-	_, s, err := b.loadSite(env, "production", env.Now(), false)
-	if err != nil {
-		return err
+	// draft is still a problem to fix before it is published. Keep going
+	// past each stage's problems so that one run lists them all: a config
+	// with an unknown key still tells where the content is, and reports
+	// that parsed are still rendered to find unknown figures.
+	var problems diag.List
+	cfg, err := b.load(env, "production")
+	problems.Add("", err)
+	if cfg == nil || cfg.Location == nil {
+		return problems.Err()
 	}
-	if err := s.Render(site.Discard{}); err != nil {
+	s, err := site.Load(cfg, site.Options{
+		Dir:       b.source,
+		Drafts:    true,
+		Future:    true,
+		Now:       env.Now(),
+		Builtin:   builtinThemes(),
+		KeepGoing: true,
+	})
+	problems.Add("", err)
+	if s != nil {
+		problems.Add("", s.Render(site.Discard{}))
+	}
+	if err := problems.Err(); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "ok: %d reports checked\n", len(s.Reports()))

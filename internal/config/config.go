@@ -185,7 +185,10 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
 
 // Load reads the config file at path and applies the overrides of the named
 // environment. An empty env means "production". Problems are reported as a
-// *diag.ListError with a line for each.
+// *diag.ListError with a line for each. When the file decodes but fails
+// validation (an unknown key, a bad value), the Config is returned alongside
+// the error, so that bulletin check can go on to report the problems of the
+// content too; everything else must treat the error as fatal.
 func Load(path, env string) (*Config, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
@@ -227,7 +230,7 @@ func Parse(path string, src []byte, env string) (*Config, error) {
 	c.defaults()
 	c.validate(&problems)
 	if err := problems.Err(); err != nil {
-		return nil, err
+		return c, err
 	}
 	return c, nil
 }
