@@ -1,0 +1,88 @@
+// Command bench measures bulletin at scale and side by side with Hugo; it
+// is what `make bench` runs. It builds the bulletin binary once, generates
+// synthetic sites with internal/benchgen into a temporary directory, and
+// drives the real `bulletin build` and `bulletin publish` commands, printing
+// medians over several rounds:
+//
+//   - full (cold) and no-change builds at (reports, incidents) = (12, 100),
+//     (120, 2,000), (120, 10,000): time, pages/s, peak RSS, per-incident cost;
+//   - one incident update: rebuild, output files changed, publish to a
+//     file:// bucket, objects uploaded;
+//   - status page and 503 page bytes;
+//   - the same 2,000 markdown pages built by Hugo (in memory and to disk)
+//     alternated with bulletin in the same rounds, with ratios;
+//   - the Go benchmarks of the pipeline packages, in benchstat format.
+//
+// The machine is assumed shared and noisy: every figure is a median, and
+// the comparison with Hugo is a ratio of medians from the same run.
+// Results are also written to bench/out/.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// config is the command line.
+type config struct {
+	rounds     int
+	count      int
+	benchtime  string
+	seed       uint64
+	keep       bool
+	skipHugo   bool
+	skipGo     bool
+	quick      bool
+	outDir     string
+	goPackages string
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c config
+	fs.IntVar(&c.rounds, "rounds", 5, "rounds per figure (the median is reported)")
+	fs.IntVar(&c.count, "count", 6, "go test -count for the Go benchmarks")
+	fs.StringVar(&c.benchtime, "benchtime", "300ms", "go test -benchtime for the Go benchmarks")
+	fs.Uint64Var(&c.seed, "seed", 1, "seed of the generated sites")
+	fs.BoolVar(&c.keep, "keep", false, "keep the generated sites and print where")
+	fs.BoolVar(&c.skipHugo, "skip-hugo", false, "leave out the comparison with Hugo")
+	fs.BoolVar(&c.skipGo, "skip-go", false, "leave out the Go benchmarks")
+	fs.BoolVar(&c.quick, "quick", false, "3 rounds and the two smaller sizes only (a smoke test)")
+	fs.StringVar(&c.outDir, "out", "bench/out", "directory for the result files, relative to the module root")
+	fs.StringVar(&c.goPackages, "packages", "./internal/content ./internal/markdown ./internal/status/... ./internal/feed ./internal/site", "packages whose Go benchmarks run")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if c.quick {
+		c.rounds = min(c.rounds, 3)
+		c.count = min(c.count, 3)
+	}
+	if c.rounds < 1 || c.count < 1 {
+		fmt.Fprintln(stderr, "bench: -rounds and -count must be at least 1")
+		return 2
+	}
+	b, err := newBench(ctx, c, stdout, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+		return 1
+	}
+	defer b.close()
+	if err := b.all(); err != nil {
+		fmt.Fprintf(stderr, "bench: %v\n", err)
+		return 1
+	}
+	return 0
+}

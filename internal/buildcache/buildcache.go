@@ -1,0 +1,307 @@
+// Package buildcache keeps rendered markdown between builds, so a rebuild
+// after a small change renders only the pages whose markdown changed.
+//
+// An entry is keyed by the SHA-256 of the renderer settings and the
+// markdown source, and records the figures the markdown cited with the text
+// each resolved to. An entry is served only when every one of those figures
+// still resolves to the same text, so a changed data snapshot shows up
+// without any timestamp or dependency bookkeeping. Everything else that can
+// change what a build makes of the same markdown — the binary, the config,
+// the theme and template overrides — goes into the cache's fingerprint
+// (see Fingerprint), and a cache with another fingerprint starts empty.
+//
+// The cache lives in one file, read at Open and replaced atomically by
+// Save; a missing, truncated or corrupt file is an empty cache, never an
+// error, since the cache can only make a build faster.
+package buildcache
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+
+	"github.com/bulletin-dev/bulletin/internal/markdown"
+	"github.com/bulletin-dev/bulletin/internal/snapshot"
+)
+
+// FileName is the cache file inside the cache directory.
+const FileName = "markdown.cache"
+
+// magic starts every cache file; the trailing byte is the format version.
+var magic = []byte("bulletin markdown cache\x01")
+
+// RenderFunc renders markdown as markdown.Renderer.Render does.
+type RenderFunc func(src []byte, figures markdown.Resolver) ([]byte, []markdown.Problem)
+
+// Cache is a markdown cache. It is safe for concurrent use.
+type Cache struct {
+	path        string
+	fingerprint [32]byte
+
+	mu sync.Mutex
+	// old holds the entries read at Open, cur those used by this build;
+	// Save writes cur, so entries no build uses any more are dropped.
+	old, cur map[[32]byte]*entry
+	// changed is set when cur differs from what the file holds.
+	changed bool
+
+	hits, misses atomic.Int64
+}
+
+type entry struct {
+	html    []byte
+	figures []figure
+}
+
+// figure is a cited figure and the text it resolved to.
+type figure struct{ key, text string }
+
+// Stats count what a build took from the cache.
+type Stats struct {
+	// Hits were served from the cache; Misses were rendered.
+	Hits, Misses int64
+}
+
+// Open reads the cache in dir. The fingerprint identifies everything besides
+// the markdown and its figures that rendered output depends on; entries
+// written under another fingerprint are discarded.
+func Open(dir string, fingerprint [32]byte) *Cache {
+	c := &Cache{
+		path:        filepath.Join(dir, FileName),
+		fingerprint: fingerprint,
+		old:         map[[32]byte]*entry{},
+		cur:         map[[32]byte]*entry{},
+	}
+	b, err := os.ReadFile(c.path)
+	if err != nil {
+		return c
+	}
+	old, err := decode(b, fingerprint)
+	if err != nil {
+		// A file from another binary, config or theme, or one cut short
+		// by a crash: start afresh and overwrite it at Save.
+		c.changed = true
+		return c
+	}
+	c.old = old
+	return c
+}
+
+// Render returns the HTML render would make of src with figures, from the
+// cache when an entry for the same settings and source exists and every
+// figure it cited resolves to the same text. Output with problems is never
+// cached, so problems are reported on every build until they are fixed.
+// settings must name every renderer option that changes output.
+func (c *Cache) Render(settings string, src []byte, figures markdown.Resolver, render RenderFunc) ([]byte, []markdown.Problem) {
+	key := entryKey(settings, src)
+	c.mu.Lock()
+	e, ok := c.cur[key]
+	if !ok {
+		e, ok = c.old[key]
+	}
+	c.mu.Unlock()
+	if ok && e.valid(figures) {
+		c.hits.Add(1)
+		c.mu.Lock()
+		c.cur[key] = e
+		c.mu.Unlock()
+		return bytes.Clone(e.html), nil
+	}
+	c.misses.Add(1)
+	rec := &recorder{resolve: figures}
+	var resolver markdown.Resolver
+	if figures != nil {
+		resolver = rec.lookup
+	}
+	html, problems := render(src, resolver)
+	if len(problems) > 0 {
+		return html, problems
+	}
+	c.mu.Lock()
+	c.cur[key] = &entry{html: bytes.Clone(html), figures: rec.seen}
+	c.changed = true
+	c.mu.Unlock()
+	return html, nil
+}
+
+// valid reports whether every figure e cited still resolves to the same text.
+func (e *entry) valid(figures markdown.Resolver) bool {
+	if len(e.figures) > 0 && figures == nil {
+		return false
+	}
+	for _, f := range e.figures {
+		text, err := figures(f.key)
+		if err != nil || text != f.text {
+			return false
+		}
+	}
+	return true
+}
+
+// recorder notes the figures a render resolves. The renderer calls it from
+// one goroutine per document.
+type recorder struct {
+	resolve markdown.Resolver
+	seen    []figure
+}
+
+func (r *recorder) lookup(key string) (string, error) {
+	text, err := r.resolve(key)
+	if err == nil {
+		r.seen = append(r.seen, figure{key: key, text: text})
+	}
+	return text, err
+}
+
+func entryKey(settings string, src []byte) [32]byte {
+	h := sha256.New()
+	var n [binary.MaxVarintLen64]byte
+	h.Write(n[:binary.PutUvarint(n[:], uint64(len(settings)))])
+	h.Write([]byte(settings))
+	h.Write(src)
+	var k [32]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// Stats returns the hits and misses so far.
+func (c *Cache) Stats() Stats { return Stats{Hits: c.hits.Load(), Misses: c.misses.Load()} }
+
+// Save writes the entries this build used, replacing the file atomically,
+// and does nothing when they are the ones the file already holds.
+func (c *Cache) Save() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.changed && len(c.cur) == len(c.old) {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
+		return fmt.Errorf("save build cache: %w", err)
+	}
+	if err := snapshot.WriteFileAtomic(c.path, encode(c.fingerprint, c.cur), 0o644); err != nil {
+		return fmt.Errorf("save build cache: %w", err)
+	}
+	c.old, c.changed = c.cur, false
+	c.cur = make(map[[32]byte]*entry, len(c.old))
+	for k, v := range c.old {
+		c.cur[k] = v
+	}
+	return nil
+}
+
+// Clear removes the cache file in dir (bulletin build --no-cache does not
+// need it; a user who suspects the cache can delete it).
+func Clear(dir string) error {
+	err := os.Remove(filepath.Join(dir, FileName))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// File format: magic, fingerprint (32 bytes), entry count (uvarint), then
+// per entry its key (32 bytes), figure count, figures as (key, text) pairs
+// and the HTML, every string as uvarint length and bytes; finally the CRC-32C
+// of everything before it.
+var crcTable = crc32.MakeTable(crc32.Castagnoli)
+
+func encode(fp [32]byte, entries map[[32]byte]*entry) []byte {
+	size := len(magic) + 32 + 16
+	for _, e := range entries {
+		size += 32 + 8 + len(e.html) + 8
+		for _, f := range e.figures {
+			size += len(f.key) + len(f.text) + 8
+		}
+	}
+	b := make([]byte, 0, size)
+	b = append(b, magic...)
+	b = append(b, fp[:]...)
+	b = binary.AppendUvarint(b, uint64(len(entries)))
+	putString := func(s []byte) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	for k, e := range entries {
+		b = append(b, k[:]...)
+		b = binary.AppendUvarint(b, uint64(len(e.figures)))
+		for _, f := range e.figures {
+			putString([]byte(f.key))
+			putString([]byte(f.text))
+		}
+		putString(e.html)
+	}
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, crcTable))
+}
+
+var errCorrupt = errors.New("corrupt build cache")
+
+// decode parses a cache file. The HTML of the entries aliases b.
+func decode(b []byte, fp [32]byte) (map[[32]byte]*entry, error) {
+	if len(b) < len(magic)+32+4 || !bytes.Equal(b[:len(magic)], magic) {
+		return nil, errCorrupt
+	}
+	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
+	if crc32.Checksum(body, crcTable) != sum {
+		return nil, errCorrupt
+	}
+	if !bytes.Equal(body[len(magic):len(magic)+32], fp[:]) {
+		return nil, errors.New("build cache of another binary, config or theme")
+	}
+	r := reader{b: body[len(magic)+32:]}
+	n := r.uvarint()
+	out := make(map[[32]byte]*entry, min(n, uint64(len(r.b)/32)))
+	for i := uint64(0); i < n && r.err == nil; i++ {
+		var k [32]byte
+		copy(k[:], r.bytes(32))
+		e := &entry{}
+		nf := r.uvarint()
+		for j := uint64(0); j < nf && r.err == nil; j++ {
+			key := string(r.bytes(r.uvarint()))
+			text := string(r.bytes(r.uvarint()))
+			e.figures = append(e.figures, figure{key, text})
+		}
+		e.html = r.bytes(r.uvarint())
+		out[k] = e
+	}
+	if r.err != nil || len(r.b) != 0 {
+		return nil, errCorrupt
+	}
+	return out, nil
+}
+
+// reader reads the cache format, remembering the first error.
+type reader struct {
+	b   []byte
+	err error
+}
+
+func (r *reader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errCorrupt
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) bytes(n uint64) []byte {
+	if r.err != nil || n > uint64(len(r.b)) {
+		r.err = errCorrupt
+		return nil
+	}
+	s := r.b[:n:n]
+	r.b = r.b[n:]
+	return s
+}
