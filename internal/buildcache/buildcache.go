@@ -38,9 +38,6 @@ const FileName = "markdown.cache"
 // magic starts every cache file; the trailing byte is the format version.
 var magic = []byte("bulletin markdown cache\x01")
 
-// RenderFunc renders markdown as markdown.Renderer.Render does.
-type RenderFunc func(src []byte, figures markdown.Resolver) ([]byte, []markdown.Problem)
-
 // Cache is a markdown cache. It is safe for concurrent use.
 type Cache struct {
 	path        string
@@ -99,8 +96,9 @@ func Open(dir string, fingerprint [32]byte) *Cache {
 // cache when an entry for the same settings and source exists and every
 // figure it cited resolves to the same text. Output with problems is never
 // cached, so problems are reported on every build until they are fixed.
-// settings must name every renderer option that changes output.
-func (c *Cache) Render(settings string, src []byte, figures markdown.Resolver, render RenderFunc) ([]byte, []markdown.Problem) {
+// settings must name every renderer option that changes output; render is
+// markdown.Renderer.Render or a function that renders as it does.
+func (c *Cache) Render(settings string, src []byte, figures markdown.Resolver, render func([]byte, markdown.Resolver) ([]byte, []markdown.Problem)) ([]byte, []markdown.Problem) {
 	key := entryKey(settings, src)
 	c.mu.Lock()
 	e, ok := c.cur[key]

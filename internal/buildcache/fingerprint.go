@@ -11,6 +11,8 @@ import (
 	"runtime/debug"
 	"sort"
 	"strconv"
+
+	"github.com/bulletin-dev/bulletin/internal/config"
 )
 
 // Inputs are what, besides the markdown, a site's rendered output depends on.
@@ -113,4 +115,32 @@ func BinaryID() (string, error) {
 		}
 	}
 	return id, nil
+}
+
+// Dir returns the cache directory of the site in siteDir: .cache/bulletin,
+// next to the GitHub collector's .cache/github.
+func Dir(siteDir string) string { return filepath.Join(siteDir, ".cache", "bulletin") }
+
+// ForSite opens the markdown cache of the site in siteDir built with cfg by
+// the running binary. Its fingerprint covers the binary, the config file and
+// environment, and the site's templates/, static/ and themes/<theme>/.
+func ForSite(siteDir string, cfg *config.Config) (*Cache, error) {
+	bin, err := BinaryID()
+	if err != nil {
+		return nil, err
+	}
+	fp, err := Fingerprint(Inputs{
+		Binary:      bin,
+		ConfigFile:  cfg.Path,
+		Environment: cfg.Environment,
+		Dirs: []string{
+			filepath.Join(siteDir, "templates"),
+			filepath.Join(siteDir, "static"),
+			filepath.Join(siteDir, "themes", cfg.Theme),
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return Open(Dir(siteDir), fp), nil
 }
