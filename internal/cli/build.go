@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/bulletin-dev/bulletin/internal/buildcache"
 	"github.com/bulletin-dev/bulletin/internal/config"
 	"github.com/bulletin-dev/bulletin/internal/diag"
 	"github.com/bulletin-dev/bulletin/internal/site"
@@ -19,6 +20,10 @@ import (
 type buildFlags struct {
 	siteFlags
 	drafts, future bool
+	// useCache keeps rendered markdown in the site's .cache/ between
+	// builds; cache is the cache loadSite opened.
+	useCache bool
+	cache    *buildcache.Cache
 }
 
 func (b *buildFlags) register(fs *flag.FlagSet, defaultEnv string) {
@@ -33,14 +38,21 @@ func (b *buildFlags) loadSite(env Env, defaultEnv string, now time.Time, live bo
 	if err != nil {
 		return nil, nil, err
 	}
-	s, err := site.Load(cfg, site.Options{
+	opts := site.Options{
 		Dir:        b.source,
 		Drafts:     b.drafts,
 		Future:     b.future,
 		Now:        now,
 		Builtin:    builtinThemes(),
 		LiveReload: live,
-	})
+	}
+	if b.useCache {
+		// A cache that cannot be opened only costs time: build without.
+		if c, err := buildcache.ForSite(b.source, cfg); err == nil {
+			b.cache, opts.Markdown = c, c
+		}
+	}
+	s, err := site.Load(cfg, opts)
 	return cfg, s, err
 }
 
@@ -50,12 +62,14 @@ func runBuild(_ context.Context, env Env, args []string) error {
 	b.register(fs, "production")
 	out := fs.String("o", "public", "output directory, relative to --source")
 	quiet := fs.Bool("q", false, "print nothing on success")
+	noCache := fs.Bool("no-cache", false, "render all markdown afresh, without reading or writing .cache/bulletin")
 	if err := parse(fs, env, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
+	b.useCache = !*noCache
 	start := time.Now()
 	_, s, err := b.loadSite(env, "production", env.Now(), false)
 	if err != nil {
@@ -74,6 +88,11 @@ func runBuild(_ context.Context, env Env, args []string) error {
 	})
 	if err != nil {
 		return err
+	}
+	if b.cache != nil {
+		if err := b.cache.Save(); err != nil {
+			fmt.Fprintf(env.Stderr, "bulletin build: %v (the site was built)\n", err)
+		}
 	}
 	if !*quiet {
 		fmt.Fprintf(env.Stdout, "built %d reports, %d files into %s in %s\n", len(s.Reports()), n, dir, time.Since(start).Round(time.Millisecond))

@@ -148,7 +148,7 @@ func (s *Site) reportView(r *content.Report) (*ReportView, error) {
 			return f.Format(s.cfg.PercentPrecision), nil
 		}
 	}
-	html, probs := s.md.Render(r.Body, resolve)
+	html, probs := s.renderMarkdown(r.Body, resolve)
 	var problems diag.List
 	for _, p := range probs {
 		problems.Addf(r.Path, r.BodyLine-1+p.Line, "%s", p.Msg)

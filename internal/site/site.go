@@ -51,6 +51,28 @@ type Options struct {
 	// report the problems only rendering finds (unknown figures) in the same
 	// run. A build must not render such a Site.
 	KeepGoing bool
+	// Markdown, when set, renders every markdown document (reports,
+	// incidents, maintenance) in place of calling the renderer directly:
+	// internal/buildcache serves unchanged documents from its cache.
+	Markdown MarkdownCache
+}
+
+// MarkdownCache renders markdown through render, or returns what render
+// returned before for the same settings, source and figure values.
+// Implementations must be safe for concurrent use and must give exactly
+// what render would.
+type MarkdownCache interface {
+	Render(settings string, src []byte, figures markdown.Resolver, render func([]byte, markdown.Resolver) ([]byte, []markdown.Problem)) ([]byte, []markdown.Problem)
+}
+
+// renderMarkdown renders src through the cache when there is one.
+func (s *Site) renderMarkdown(src []byte, figures markdown.Resolver) ([]byte, []markdown.Problem) {
+	if s.opts.Markdown == nil {
+		return s.md.Render(src, figures)
+	}
+	// Every markdown.Options field that changes output is named here.
+	settings := fmt.Sprintf("unsafe_html=%t", s.cfg.UnsafeHTML)
+	return s.opts.Markdown.Render(settings, src, figures, s.md.Render)
 }
 
 // Site is a loaded site, ready to render.
@@ -192,9 +214,17 @@ func (s *Site) Render(out Output) error {
 		}
 		addProblem("", out.WriteFile(name, b))
 	}
+	// Report pages are independent; most of their cost is creating
+	// directories and files, which overlaps well across goroutines.
+	g = errgroup.Group{}
+	g.SetLimit(2 * runtime.GOMAXPROCS(0))
 	for _, v := range views {
-		page("report", "/"+v.Slug, &Page{Title: v.Title, Description: v.Description, Report: v})
+		g.Go(func() error {
+			page("report", "/"+v.Slug, &Page{Title: v.Title, Description: v.Description, Report: v})
+			return nil
+		})
 	}
+	_ = g.Wait()
 	page("home", "/", &Page{Title: s.cfg.Title, Description: s.cfg.Description, Reports: views, Years: byYear(views)})
 	page("reports", "/reports/", &Page{Title: "All reports", Description: "Every monthly report of " + s.cfg.Title, Reports: views, Years: byYear(views)})
 	page("404", "/404.html", &Page{Title: "Page not found"})

@@ -410,7 +410,7 @@ func (s *Site) statusModel() (*statusModel, error) {
 // markdown renders an event's markdown; figures cannot be cited in it (they
 // belong to a month), so each citation is a problem at its line.
 func (s *Site) markdown(src []byte, path string, line int, problems *diag.List) template.HTML {
-	out, probs := s.md.Render(src, nil)
+	out, probs := s.renderMarkdown(src, nil)
 	for _, p := range probs {
 		problems.Addf(path, line-1+p.Line, "%s", p.Msg)
 	}
