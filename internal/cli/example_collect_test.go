@@ -36,8 +36,9 @@ import (
 // milestone and an issue, cites collected figures in its text, and the month
 // holds the change from summer time (25 October is a 25-hour day in Berlin,
 // the site's zone). Its report is published, so data/2026-10.json is frozen:
-// the test first checks that collect refuses it and asks nothing of either
-// server, then re-collects it with --force, which is what the flag is for.
+// the test first checks that collect refuses it, leaves the file as it is
+// and sends GitHub nothing, then re-collects it with --force, which is what
+// the flag is for.
 // (The only unfrozen month, the draft 2026-11, references a single issue and
 // no milestone.) Every figure the fakes imply but the state of the still-open
 // issue goal differs from the frozen file's, so the assertions also prove
