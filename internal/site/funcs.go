@@ -20,9 +20,12 @@ func (s *Site) funcs() template.FuncMap {
 		// rel prefixes a site path with the base path.
 		"rel": s.rel,
 		// abs makes an absolute URL of a site path.
-		"abs":   s.cfg.AbsURL,
-		"join":  strings.Join,
-		"lower": strings.ToLower,
+		"abs":  s.cfg.AbsURL,
+		"join": strings.Join,
+		// hasPrefix lets a template skip saying a month twice when the
+		// title already starts with it ("October 2026: ...").
+		"hasPrefix": strings.HasPrefix,
+		"lower":     strings.ToLower,
 		// width renders a 0..1 fraction as a CSS percentage ("42.5%").
 		"width": func(f float64) template.CSS {
 			return template.CSS(strconv.FormatFloat(f*100, 'f', 1, 64) + "%")

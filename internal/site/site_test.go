@@ -669,7 +669,7 @@ date: 2026-11-20
 -- data/2026-11.json --
 {"schema": 2}
 `)
-	if runtime := os.Geteuid(); runtime != 0 {
+	if os.Geteuid() != 0 {
 		// Root reads anything, so the unreadable file only counts for others.
 		if err := os.Chmod(filepath.Join(dir, "content/reports/2026-11.md"), 0); err != nil {
 			t.Fatal(err)
