@@ -42,6 +42,23 @@ type Item struct {
 	ContentHTML string
 }
 
+// Newest returns the items a feed of them shows, in its order: sorted
+// newest first (by Published, then ID) and capped at limit (0: no cap).
+// Callers with costly item content use it to fill in only those items.
+func Newest(items []Item, limit int) []Item {
+	items = append([]Item(nil), items...)
+	sort.SliceStable(items, func(i, j int) bool {
+		if !items[i].Published.Equal(items[j].Published) {
+			return items[i].Published.After(items[j].Published)
+		}
+		return items[i].ID > items[j].ID
+	})
+	if limit > 0 && len(items) > limit {
+		items = items[:limit]
+	}
+	return items
+}
+
 // Documents are the three encodings of a feed.
 type Documents struct {
 	RSS, Atom, JSON []byte
@@ -50,16 +67,7 @@ type Documents struct {
 // Render encodes f in all three formats. Items are sorted newest first (by
 // Published, then ID) and capped at f.Limit.
 func Render(f Feed) (Documents, error) {
-	items := append([]Item(nil), f.Items...)
-	sort.SliceStable(items, func(i, j int) bool {
-		if !items[i].Published.Equal(items[j].Published) {
-			return items[i].Published.After(items[j].Published)
-		}
-		return items[i].ID > items[j].ID
-	})
-	if f.Limit > 0 && len(items) > f.Limit {
-		items = items[:f.Limit]
-	}
+	items := Newest(f.Items, f.Limit)
 	gf := &feeds.Feed{
 		Title:       f.Title,
 		Description: f.Description,

@@ -31,8 +31,6 @@ type ReportView struct {
 	URL         string // with base path
 	AbsURL      string
 	Content     template.HTML
-	// FeedHTML is the full report (TL;DR, narrative, sections) for feeds.
-	FeedHTML template.HTML
 
 	Goals     []GoalView
 	NextGoals []GoalView
@@ -45,7 +43,22 @@ type ReportView struct {
 	// the site keeps no incidents or maintenance.
 	Incidents *IncidentsSection
 
-	Prev, Next *ReportView
+	// Prev and Next are the neighbouring reports (older, newer), nil at
+	// the ends. They are links, not views, so that a report page depends
+	// only on what it shows of its neighbours.
+	Prev, Next *ReportLink
+}
+
+// ReportLink is another report as a page links to it.
+type ReportLink struct {
+	Title, Month, MonthName string
+	Date                    time.Time
+	URL, AbsURL             string
+}
+
+// Link returns the view as a link.
+func (v *ReportView) Link() *ReportLink {
+	return &ReportLink{Title: v.Title, Month: v.Month, MonthName: v.MonthName, Date: v.Date, URL: v.URL, AbsURL: v.AbsURL}
 }
 
 // GoalView is a goal with its tracker state, if collected.
@@ -168,12 +181,14 @@ func (s *Site) reportView(r *content.Report) (*ReportView, error) {
 	incidents, err := s.incidentsSection(r.Month)
 	problems.Add(r.Path, err)
 	v.Incidents = incidents
-	feedHTML, err := s.tmpl.ExecuteFragment("report-body", v)
-	if err != nil {
-		problems.Add(r.Path, err)
-	}
-	v.FeedHTML = template.HTML(feedHTML)
 	return v, problems.Err()
+}
+
+// feedHTML renders the whole report (TL;DR, narrative, sections) for a
+// feed item: readers get the report, not a teaser.
+func (s *Site) feedHTML(v *ReportView) (string, error) {
+	b, err := s.tmpl.ExecuteFragment("report-body", v)
+	return string(b), err
 }
 
 func (s *Site) goalView(g content.Goal, snap *snapshot.Snapshot) GoalView {

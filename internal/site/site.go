@@ -191,10 +191,10 @@ func (s *Site) Render(out Output) error {
 	}
 	for i, v := range views {
 		if i > 0 {
-			v.Next = views[i-1]
+			v.Next = views[i-1].Link()
 		}
 		if i+1 < len(views) {
-			v.Prev = views[i+1]
+			v.Prev = views[i+1].Link()
 		}
 	}
 	page := func(kind, urlPath string, p *Page) {
@@ -368,18 +368,29 @@ func (s *Site) renderFeeds(out Output, views []*ReportView) error {
 		Copyright:   s.cfg.Copyright,
 		Limit:       s.cfg.FeedLimit,
 	}
+	byID := make(map[string]*ReportView, len(views))
 	for _, v := range views {
+		// The tag's date is the month's first day as a date, whatever
+		// the site's zone makes of it in UTC.
+		id := feed.TagURI(host, time.Date(v.MonthStart.Year(), v.MonthStart.Month(), 1, 0, 0, 0, 0, time.UTC), "reports/"+v.Month)
+		byID[id] = v
 		f.Items = append(f.Items, feed.Item{
-			Title: v.Title,
-			Link:  v.AbsURL,
-			// The tag's date is the month's first day as a date, whatever
-			// the site's zone makes of it in UTC.
-			ID:          feed.TagURI(host, time.Date(v.MonthStart.Year(), v.MonthStart.Month(), 1, 0, 0, 0, 0, time.UTC), "reports/"+v.Month),
-			Published:   v.Date,
-			Authors:     v.Authors,
-			Summary:     strings.Join(v.Summary, " "),
-			ContentHTML: string(v.FeedHTML),
+			Title:     v.Title,
+			Link:      v.AbsURL,
+			ID:        id,
+			Published: v.Date,
+			Authors:   v.Authors,
+			Summary:   strings.Join(v.Summary, " "),
 		})
+	}
+	// Only the items the feed keeps need their full content rendered.
+	f.Items = feed.Newest(f.Items, f.Limit)
+	for i := range f.Items {
+		html, err := s.feedHTML(byID[f.Items[i].ID])
+		if err != nil {
+			return err
+		}
+		f.Items[i].ContentHTML = html
 	}
 	docs, err := feed.Render(f)
 	if err != nil {
