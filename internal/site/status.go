@@ -135,8 +135,12 @@ type ComponentView struct {
 	// its ends ("Aug 25", "Nov 22").
 	Bars              template.HTML
 	FirstDay, LastDay string
-	// Incidents touched the component within the shown days, newest first.
-	Incidents []*EventView
+	// Incidents touched the component within the shown days, newest
+	// first: the latest componentIncidents of IncidentCount, so that years
+	// of busy days cannot make the page heavy; MoreIncidents are left to
+	// the history.
+	Incidents                    []*EventView
+	IncidentCount, MoreIncidents int
 	// FeedURL and AtomURL are the component's incident feeds.
 	FeedURL, AtomURL string
 }
@@ -195,7 +199,6 @@ type ErrorPage struct {
 	// wherever the CDN keeps it, or opened from disk.
 	StatusURL, HomeURL     string
 	Indicator, Description string
-	UpdatedAt              time.Time
 	Active                 []ErrorEvent
 	MoreActive             int
 	// Maintenance lists windows under MaintenanceHeading: those in
@@ -208,12 +211,16 @@ type ErrorPage struct {
 	IsMaintenance bool
 }
 
-// ErrorEvent is an incident or window on an error page, kept short.
+// ErrorEvent is an incident or window on an error page, kept short. It
+// holds nothing an update's message changes, so that the error pages are
+// rebuilt (and uploaded) when an incident opens, resolves or changes
+// status, not on every word on-call adds; the status page has those.
 type ErrorEvent struct {
 	Title, URL, StatusLabel, ImpactLabel string
-	Start, End                           time.Time
-	// Latest is the latest update as plain text, shortened.
-	Latest string
+	// State says impact and status in a few words: "major impact,
+	// identified".
+	State      string
+	Start, End time.Time
 }
 
 var statusLabels = map[string]string{
@@ -608,12 +615,20 @@ func (s *Site) componentView(c *status.Component, m *statusModel) ComponentView 
 		for k := len(incs) - 1; k >= 0; k-- {
 			if slug := incs[k].Slug; !seen[slug] {
 				seen[slug] = true
-				cv.Incidents = append(cv.Incidents, m.bySlug[slug])
+				cv.IncidentCount++
+				if len(cv.Incidents) < componentIncidents {
+					cv.Incidents = append(cv.Incidents, m.bySlug[slug])
+				}
 			}
 		}
 	}
+	cv.MoreIncidents = cv.IncidentCount - len(cv.Incidents)
 	return cv
 }
+
+// componentIncidents is how many of a component's recent incidents the
+// status page lists under its bars.
+const componentIncidents = 5
 
 // Bar geometry in SVG user units: the SVG stretches to the width of the
 // page, so these only fix the proportions of bars and gaps.
@@ -691,10 +706,6 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 	}
 	var entries []entry
 	for _, ev := range append(append([]*EventView(nil), m.incidents...), m.maintenance...) {
-		body, err := s.tmpl.ExecuteFragment("status-feed-item", ev)
-		if err != nil {
-			return err
-		}
 		published := ev.Start
 		if ev.IsMaintenance && len(ev.Updates) > 0 {
 			// A window is news when it is announced, not when it opens.
@@ -710,12 +721,25 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 			Link:  ev.AbsURL,
 			// The id holds the first announcement's date and the slug, so
 			// it survives updates, a reschedule and a change of base URL.
-			ID:          feed.TagURI(host, published, "incidents/"+ev.Slug),
-			Published:   published,
-			Updated:     updated,
-			Summary:     summary,
-			ContentHTML: string(body),
+			ID:        feed.TagURI(host, published, "incidents/"+ev.Slug),
+			Published: published,
+			Updated:   updated,
+			Summary:   summary,
 		}})
+	}
+	// Item content is rendered only for the items some feed keeps, once
+	// each: with years of incidents, most are in no feed at all.
+	bySlug := map[string]string{}
+	content := func(ev *EventView) (string, error) {
+		if c, ok := bySlug[ev.Slug]; ok {
+			return c, nil
+		}
+		b, err := s.tmpl.ExecuteFragment("status-feed-item", ev)
+		if err != nil {
+			return "", err
+		}
+		bySlug[ev.Slug] = string(b)
+		return string(b), nil
 	}
 	write := func(dir, title, link string, keep func(*EventView) bool) error {
 		f := feed.Feed{
@@ -725,10 +749,20 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 			Copyright:   s.cfg.Copyright,
 			Limit:       s.cfg.FeedLimit,
 		}
+		evs := map[string]*EventView{}
 		for _, e := range entries {
 			if keep(e.ev) {
 				f.Items = append(f.Items, e.item)
+				evs[e.item.ID] = e.ev
 			}
+		}
+		f.Items = feed.Newest(f.Items, f.Limit)
+		for i := range f.Items {
+			c, err := content(evs[f.Items[i].ID])
+			if err != nil {
+				return err
+			}
+			f.Items[i].ContentHTML = c
 		}
 		docs, err := feed.Render(f)
 		if err != nil {
@@ -874,18 +908,18 @@ func errorKinds() []errorKind {
 const (
 	errorPageEvents = 3
 	errorTitleRunes = 90
-	errorTextRunes  = 140
 )
 
 // errorPages builds the error pages with the status known at build time.
 func (s *Site) errorPages(m *statusModel) []*ErrorPage {
 	p := m.page
 	short := func(ev *EventView) ErrorEvent {
-		e := ErrorEvent{Title: truncate(ev.Title, errorTitleRunes), URL: ev.AbsURL, StatusLabel: ev.StatusLabel, ImpactLabel: ev.ImpactLabel, Start: ev.Start, End: ev.End}
-		if ev.Latest != nil {
-			e.Latest = plainText(string(ev.Latest.Body), errorTextRunes)
+		state := ev.ImpactLabel + " impact"
+		if ev.IsMaintenance || ev.Impact == content.ImpactNone {
+			state = ev.ImpactLabel
 		}
-		return e
+		state += ", " + strings.ToLower(ev.StatusLabel)
+		return ErrorEvent{Title: truncate(ev.Title, errorTitleRunes), URL: ev.AbsURL, StatusLabel: ev.StatusLabel, ImpactLabel: ev.ImpactLabel, State: state, Start: ev.Start, End: ev.End}
 	}
 	take := func(evs []*EventView) ([]ErrorEvent, int) {
 		var out []ErrorEvent
@@ -919,7 +953,6 @@ func (s *Site) errorPages(m *statusModel) []*ErrorPage {
 			HomeURL:     s.cfg.AbsURL("/"),
 			Indicator:   p.Overall.Indicator,
 			Description: p.Overall.Description,
-			UpdatedAt:   p.UpdatedAt,
 		}
 		e.Active, e.MoreActive = take(active)
 		e.Maintenance, e.MoreMaintenance = take(inProgress)
