@@ -13,6 +13,7 @@ import (
 	"strconv"
 
 	"github.com/bulletin-dev/bulletin/internal/config"
+	"github.com/bulletin-dev/bulletin/internal/digest"
 )
 
 // Inputs are what, besides the markdown, a site's rendered output depends on.
@@ -120,6 +121,16 @@ func BinaryID() (string, error) {
 // Dir returns the cache directory of the site in siteDir: .cache/bulletin,
 // next to the GitHub collector's .cache/github.
 func Dir(siteDir string) string { return filepath.Join(siteDir, ".cache", "bulletin") }
+
+// OutputManifest returns the file in which bulletin build records what it
+// left in the output directory out of the site in siteDir (see
+// internal/outdir): one per output directory, named by its absolute path.
+func OutputManifest(siteDir, out string) string {
+	if abs, err := filepath.Abs(out); err == nil {
+		out = abs
+	}
+	return filepath.Join(Dir(siteDir), "output-"+digest.Bytes([]byte(out)).String()[:16]+".manifest")
+}
 
 // ForSite opens the markdown cache of the site in siteDir built with cfg by
 // the running binary. Its fingerprint covers the binary, the config file and

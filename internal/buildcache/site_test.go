@@ -2,6 +2,7 @@ package buildcache
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/bulletin-dev/bulletin/internal/benchgen"
 	"github.com/bulletin-dev/bulletin/internal/config"
+	"github.com/bulletin-dev/bulletin/internal/outdir"
 	"github.com/bulletin-dev/bulletin/internal/site"
 	"github.com/bulletin-dev/bulletin/internal/snapshot"
 	"github.com/bulletin-dev/bulletin/themes"
@@ -19,37 +21,77 @@ import (
 var buildNow = time.Date(2026, 11, 14, 10, 30, 0, 0, time.UTC)
 
 // build renders the site in dir as `bulletin build` does, with or without
-// the cache, and returns its files and the cache's stats.
+// the caches, and returns its files and the markdown cache's stats.
 func build(tb testing.TB, dir string, cached bool) (map[string][]byte, Stats) {
+	return buildAt(tb, dir, cached, buildNow)
+}
+
+// buildAt builds at the clock now. Without cache it renders into memory;
+// with, it renders through the markdown cache into dir/public, updated in
+// place from the previous build with pages reused, as bulletin build does.
+func buildAt(tb testing.TB, dir string, cached bool, now time.Time) (map[string][]byte, Stats) {
+	tb.Helper()
+	files, st, _ := buildOut(tb, dir, cached, now)
+	return files, st
+}
+
+// buildOut is buildAt that also returns what the build did to dir/public.
+func buildOut(tb testing.TB, dir string, cached bool, now time.Time) (map[string][]byte, Stats, outdir.Stats) {
 	tb.Helper()
 	cfg, err := config.Load(filepath.Join(dir, "config.toml"), "production")
 	if err != nil {
 		tb.Fatal(err)
 	}
-	opts := site.Options{Dir: dir, Now: buildNow, Builtin: themes.FS}
-	var c *Cache
-	if cached {
-		if c, err = ForSite(dir, cfg); err != nil {
+	opts := site.Options{Dir: dir, Now: now, Builtin: themes.FS}
+	if !cached {
+		s, err := site.Load(cfg, opts)
+		if err != nil {
 			tb.Fatal(err)
 		}
-		opts.Markdown = c
+		out := site.NewMemOutput()
+		if err := s.Render(out); err != nil {
+			tb.Fatal(err)
+		}
+		return out.Files(), Stats{}, outdir.Stats{}
 	}
+	c, err := ForSite(dir, cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	opts.Markdown = c
+	opts.CodeVersion = "test build"
 	s, err := site.Load(cfg, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	out := site.NewMemOutput()
-	if err := s.Render(out); err != nil {
+	public := filepath.Join(dir, "public")
+	ost, err := outdir.Build(public, outdir.Options{Manifest: OutputManifest(dir, public)}, func(w *outdir.Writer) error { return s.Render(w) })
+	if err != nil {
 		tb.Fatal(err)
 	}
-	var st Stats
-	if c != nil {
-		if err := c.Save(); err != nil {
-			tb.Fatal(err)
-		}
-		st = c.Stats()
+	if err := c.Save(); err != nil {
+		tb.Fatal(err)
 	}
-	return out.Files(), st
+	return readTree(tb, public), c.Stats(), ost
+}
+
+// readTree returns the files below dir by slash path.
+func readTree(tb testing.TB, dir string) map[string][]byte {
+	tb.Helper()
+	out := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = b
+		return err
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
 }
 
 func sameFiles(tb testing.TB, what string, got, want map[string][]byte) {
@@ -88,10 +130,21 @@ func TestCachedBuildIsIdentical(t *testing.T) {
 	if st.Misses == 0 {
 		t.Errorf("cold cache: %+v, want misses", st)
 	}
-	warm, st := build(t, dir, true)
+	warm, st, out := buildOut(t, dir, true, buildNow)
 	sameFiles(t, "warm cache", warm, plain)
 	if st.Misses != 0 || st.Hits == 0 {
 		t.Errorf("warm cache: %+v, want only hits", st)
+	}
+	// Every report and incident page was reused, not rendered, and
+	// nothing in public/ was written.
+	pages := 0
+	for name := range plain {
+		if strings.HasPrefix(name, "reports/") && name != "reports/index.html" || strings.HasPrefix(name, "incidents/") {
+			pages++
+		}
+	}
+	if !out.Incremental || out.Written != 0 || out.Removed != 0 || out.Reused != pages || out.Kept != len(plain) {
+		t.Errorf("warm build did %+v to public/, want %d pages reused and every file kept", out, pages)
 	}
 }
 
@@ -135,22 +188,24 @@ func TestNeverStale(t *testing.T) {
 	changes := []struct {
 		name   string
 		change func(t *testing.T, dir string, gs *benchgen.Site)
+		// now, when set, is the clock of the builds after the change.
+		now time.Time
 	}{
 		{"report markdown", func(t *testing.T, dir string, gs *benchgen.Site) {
 			edit(t, filepath.Join(dir, "content", "reports", gs.Reports[0]+".md"), func(s string) string {
 				return s + "\nOne more paragraph, with *emphasis*.\n"
 			})
-		}},
+		}, time.Time{}},
 		{"incident update", func(t *testing.T, dir string, gs *benchgen.Site) {
 			edit(t, filepath.Join(dir, "content", "incidents", gs.Incidents[3]+".md"), func(s string) string {
 				return strings.Replace(s, "    body: ", "    body: Edited. ", 1)
 			})
-		}},
+		}, time.Time{}},
 		{"maintenance markdown", func(t *testing.T, dir string, gs *benchgen.Site) {
 			edit(t, filepath.Join(dir, "content", "maintenance", gs.Maintenance[0]+".md"), func(s string) string {
 				return s + "\nA **late** note.\n"
 			})
-		}},
+		}, time.Time{}},
 		{"data snapshot behind a cited figure", func(t *testing.T, dir string, gs *benchgen.Site) {
 			// The newest report citing an uptime figure; its month's ratio changes.
 			for _, m := range gs.Reports {
@@ -179,12 +234,12 @@ func TestNeverStale(t *testing.T) {
 				return
 			}
 			t.Fatal("no report cites an uptime figure")
-		}},
+		}, time.Time{}},
 		{"config: percent precision", func(t *testing.T, dir string, gs *benchgen.Site) {
 			edit(t, filepath.Join(dir, "config.toml"), func(s string) string {
 				return strings.Replace(s, "percent_precision = 2", "percent_precision = 3", 1)
 			})
-		}},
+		}, time.Time{}},
 		{"config: unsafe_html", func(t *testing.T, dir string, gs *benchgen.Site) {
 			edit(t, filepath.Join(dir, "content", "reports", gs.Reports[1]+".md"), func(s string) string {
 				return s + "\n<div class=\"raw\">raw html</div>\n"
@@ -194,20 +249,86 @@ func TestNeverStale(t *testing.T) {
 			edit(t, filepath.Join(dir, "config.toml"), func(s string) string {
 				return strings.Replace(s, "percent_precision = 2", "percent_precision = 2\nunsafe_html = true", 1)
 			})
-		}},
+		}, time.Time{}},
 		{"template override", func(t *testing.T, dir string, gs *benchgen.Site) {
 			write(t, filepath.Join(dir, "templates", "partials", "footer.html"), string(footer)+"<!-- overridden -->\n")
-		}},
+		}, time.Time{}},
 		{"site theme", func(t *testing.T, dir string, gs *benchgen.Site) {
 			write(t, filepath.Join(dir, "themes", "default", "templates", "partials", "footer.html"), string(footer)+"<p>theme footer</p>\n")
-		}},
+		}, time.Time{}},
+		{"report added before the oldest", func(t *testing.T, dir string, gs *benchgen.Site) {
+			// The new neighbour shows in the oldest report's pager.
+			oldest := gs.Reports[len(gs.Reports)-1]
+			month := snapshot.PrevMonth(oldest)
+			src, err := os.ReadFile(filepath.Join(dir, "content", "reports", oldest+".md"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := strings.Replace(string(src), "month: "+oldest, "month: "+month, 1)
+			s = regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(s, "title: An older report")
+			// That month has no data to cite.
+			s = regexp.MustCompile(`\{\{< figure "[^"]*" >\}\}`).ReplaceAllString(s, "n/a")
+			write(t, filepath.Join(dir, "content", "reports", month+".md"), s)
+		}, time.Time{}},
+		{"report title, shown in its neighbours' pagers", func(t *testing.T, dir string, gs *benchgen.Site) {
+			edit(t, filepath.Join(dir, "content", "reports", gs.Reports[2]+".md"), func(s string) string {
+				return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(s, "title: A new title")
+			})
+		}, time.Time{}},
+		{"report made a draft", func(t *testing.T, dir string, gs *benchgen.Site) {
+			edit(t, filepath.Join(dir, "content", "reports", gs.Reports[2]+".md"), func(s string) string {
+				return regexp.MustCompile(`(?m)^month: .*$`).ReplaceAllStringFunc(s, func(m string) string { return m + "\ndraft: true" })
+			})
+		}, time.Time{}},
+		{"report removed", func(t *testing.T, dir string, gs *benchgen.Site) {
+			if err := os.Remove(filepath.Join(dir, "content", "reports", gs.Reports[1]+".md")); err != nil {
+				t.Fatal(err)
+			}
+		}, time.Time{}},
+		{"incident title, shown in its month's report", func(t *testing.T, dir string, gs *benchgen.Site) {
+			edit(t, filepath.Join(dir, "content", "incidents", gs.Incidents[len(gs.Incidents)/2]+".md"), func(s string) string {
+				return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(s, "title: Renamed incident")
+			})
+		}, time.Time{}},
+		{"incident removed", func(t *testing.T, dir string, gs *benchgen.Site) {
+			if err := os.Remove(filepath.Join(dir, "content", "incidents", gs.Incidents[4]+".md")); err != nil {
+				t.Fatal(err)
+			}
+		}, time.Time{}},
+		{"config: component renamed", func(t *testing.T, dir string, gs *benchgen.Site) {
+			edit(t, filepath.Join(dir, "config.toml"), func(s string) string {
+				return regexp.MustCompile(`(?m)^name = "API"$`).ReplaceAllString(s, `name = "Public API"`)
+			})
+		}, time.Time{}},
+		{"earlier month's snapshot, in a trend chart", func(t *testing.T, dir string, gs *benchgen.Site) {
+			path := snapshot.Store{Dir: filepath.Join(dir, "data")}.Path(snapshot.PrevMonth(gs.Reports[0]))
+			s, err := snapshot.Read(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(s.Issues) == 0 {
+				t.Fatal("no issue counts to change")
+			}
+			s.Issues[0].Opened += 17
+			if err := snapshot.Write(path, s); err != nil {
+				t.Fatal(err)
+			}
+		}, time.Time{}},
+		{"clock: an open incident's update comes due", func(t *testing.T, dir string, gs *benchgen.Site) {
+			// A timeline entry in the future of the first builds.
+			edit(t, filepath.Join(dir, "content", "incidents", gs.Open[0]+".md"), func(s string) string {
+				front, body, _ := strings.Cut(strings.TrimPrefix(s, "---\n"), "\n---\n")
+				return "---\n" + front + "\n  - at: 2026-11-14T12:00:00Z\n    status: monitoring\n    body: A fix is out.\n---\n" + body
+			})
+			buildAt(t, dir, true, buildNow) // the update is not due yet
+		}, buildNow.Add(3 * time.Hour)},
 		{"stylesheet", func(t *testing.T, dir string, gs *benchgen.Site) {
 			css, err := themes.FS.ReadFile("default/static/css/style.css")
 			if err != nil {
 				t.Fatal(err)
 			}
 			write(t, filepath.Join(dir, "static", "css", "style.css"), string(css)+"\nbody{margin:0}\n")
-		}},
+		}, time.Time{}},
 	}
 	for _, c := range changes {
 		t.Run(c.name, func(t *testing.T) {
@@ -215,8 +336,12 @@ func TestNeverStale(t *testing.T) {
 			build(t, dir, true) // warm the cache
 			before, _ := build(t, dir, true)
 			c.change(t, dir, gs)
-			want, _ := build(t, dir, false)
-			got, _ := build(t, dir, true)
+			now := buildNow
+			if !c.now.IsZero() {
+				now = c.now
+			}
+			want, _ := buildAt(t, dir, false, now)
+			got, _ := buildAt(t, dir, true, now)
 			sameFiles(t, "after the change", got, want)
 			changed := false
 			for name, w := range want {
@@ -229,7 +354,7 @@ func TestNeverStale(t *testing.T) {
 				t.Fatalf("the change did not show in the output even without cache; the test proves nothing")
 			}
 			// And once more, now warm, still the same.
-			again, _ := build(t, dir, true)
+			again, _ := buildAt(t, dir, true, now)
 			sameFiles(t, "warm after the change", again, want)
 		})
 	}

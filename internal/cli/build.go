@@ -5,13 +5,15 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"os"
 	"path/filepath"
-	"sync/atomic"
+	"runtime/pprof"
 	"time"
 
 	"github.com/bulletin-dev/bulletin/internal/buildcache"
 	"github.com/bulletin-dev/bulletin/internal/config"
 	"github.com/bulletin-dev/bulletin/internal/diag"
+	"github.com/bulletin-dev/bulletin/internal/outdir"
 	"github.com/bulletin-dev/bulletin/internal/site"
 	"github.com/bulletin-dev/bulletin/themes"
 )
@@ -51,6 +53,9 @@ func (b *buildFlags) loadSite(env Env, defaultEnv string, now time.Time, live bo
 		if c, err := buildcache.ForSite(b.source, cfg); err == nil {
 			b.cache, opts.Markdown = c, c
 		}
+		if id, err := buildcache.BinaryID(); err == nil {
+			opts.CodeVersion = id
+		}
 	}
 	s, err := site.Load(cfg, opts)
 	return cfg, s, err
@@ -63,8 +68,16 @@ func runBuild(_ context.Context, env Env, args []string) error {
 	out := fs.String("o", "public", "output directory, relative to --source")
 	quiet := fs.Bool("q", false, "print nothing on success")
 	noCache := fs.Bool("no-cache", false, "render all markdown afresh, without reading or writing .cache/bulletin")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to `file` (for go tool pprof)")
 	if err := parse(fs, env, args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
@@ -79,13 +92,11 @@ func runBuild(_ context.Context, env Env, args []string) error {
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(b.source, dir)
 	}
-	var n int64
-	err = site.WriteDir(dir, func(o site.Output) error {
-		c := &countingOutput{Output: o}
-		err := s.Render(c)
-		n = c.n.Load()
-		return err
-	})
+	var opts outdir.Options
+	if b.useCache {
+		opts.Manifest = buildcache.OutputManifest(b.source, dir)
+	}
+	st, err := outdir.Build(dir, opts, func(w *outdir.Writer) error { return s.Render(w) })
 	if err != nil {
 		return err
 	}
@@ -95,24 +106,33 @@ func runBuild(_ context.Context, env Env, args []string) error {
 		}
 	}
 	if !*quiet {
-		fmt.Fprintf(env.Stdout, "built %d reports, %d files into %s in %s\n", len(s.Reports()), n, dir, time.Since(start).Round(time.Millisecond))
+		what := fmt.Sprintf("%d files", st.Files)
+		if st.Incremental {
+			what += fmt.Sprintf(" (%d written, %d unchanged, %d removed)", st.Written, st.Kept, st.Removed)
+		}
+		fmt.Fprintf(env.Stdout, "built %d reports, %s into %s in %s\n", len(s.Reports()), what, dir, time.Since(start).Round(time.Millisecond))
 	}
 	return nil
 }
 
+// startCPUProfile profiles the process into path until stop is called.
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}
+
 // builtinThemes returns the themes compiled into the binary.
 func builtinThemes() fs.FS { return themes.FS }
-
-// countingOutput counts the files written through it.
-type countingOutput struct {
-	site.Output
-	n atomic.Int64
-}
-
-func (c *countingOutput) WriteFile(name string, data []byte) error {
-	c.n.Add(1)
-	return c.Output.WriteFile(name, data)
-}
 
 func runCheck(_ context.Context, env Env, args []string) error {
 	fs := newFlagSet(env, "check", "check [--env production] [--drafts] [--future]")

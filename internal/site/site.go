@@ -27,6 +27,7 @@ import (
 	"github.com/bulletin-dev/bulletin/internal/config"
 	"github.com/bulletin-dev/bulletin/internal/content"
 	"github.com/bulletin-dev/bulletin/internal/diag"
+	"github.com/bulletin-dev/bulletin/internal/digest"
 	"github.com/bulletin-dev/bulletin/internal/feed"
 	"github.com/bulletin-dev/bulletin/internal/markdown"
 	"github.com/bulletin-dev/bulletin/internal/snapshot"
@@ -55,6 +56,11 @@ type Options struct {
 	// incidents, maintenance) in place of calling the renderer directly:
 	// internal/buildcache serves unchanged documents from its cache.
 	Markdown MarkdownCache
+	// CodeVersion identifies the program doing the build (its templates
+	// functions and built-in theme): see buildcache.BinaryID. When set,
+	// and the output is a PageMemo, report and incident pages rendered by
+	// the previous build from the same data are kept instead of rendered.
+	CodeVersion string
 }
 
 // MarkdownCache renders markdown through render, or returns what render
@@ -90,6 +96,11 @@ type Site struct {
 	// statusCSS is what the status page inlines of the stylesheet.
 	status    *content.StatusContent
 	statusCSS string
+	// renderID digests everything besides a page's data that its bytes
+	// depend on (code, config, theme files); zero when pages are not
+	// memoized.
+	renderID digest.Key
+	hashers  sync.Pool
 }
 
 // Load reads the site's content, data and theme. All problems found are
@@ -140,7 +151,56 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 		}
 		return nil, err
 	}
+	if opts.CodeVersion != "" {
+		s.renderID = s.renderDigest()
+	}
 	return s, nil
+}
+
+// renderDigest digests what, besides its data, a page's bytes depend on:
+// the code, the config and every theme file (templates and static files,
+// built in or the site's). A zero key (something could not be digested)
+// turns memoization off.
+func (s *Site) renderDigest() digest.Key {
+	d := digest.New()
+	d.String("bulletin render 1")
+	d.String(s.opts.CodeVersion)
+	if err := d.Value(s.cfg); err != nil {
+		return digest.Key{}
+	}
+	for _, layers := range [][]layer{s.theme.templates, s.theme.static} {
+		fs, err := files(layers)
+		if err != nil {
+			return digest.Key{}
+		}
+		for _, f := range fs {
+			d.String(f.name)
+			d.String(f.label)
+			d.String(string(f.data))
+		}
+	}
+	return d.Sum()
+}
+
+// memoKinds are the page kinds worth memoizing: many pages of each, each
+// cheaper to digest than to render. Pages that list everything (home,
+// archive, status, history) are rendered every time.
+var memoKinds = map[string]bool{"report": true, kindIncident: true}
+
+// pageKey digests a page's data under the render digest.
+func (s *Site) pageKey(kind string, p *Page) (digest.Key, error) {
+	d, _ := s.hashers.Get().(*digest.Hasher)
+	if d == nil {
+		d = digest.New()
+	}
+	defer s.hashers.Put(d)
+	d.Reset()
+	d.Key(s.renderID)
+	d.String(kind)
+	if err := d.Value(p); err != nil {
+		return digest.Key{}, err
+	}
+	return d.Sum(), nil
 }
 
 // snapshotLine splits the "path:line: message" or "path: message" of a
@@ -197,20 +257,36 @@ func (s *Site) Render(out Output) error {
 			v.Prev = views[i+1].Link()
 		}
 	}
+	siteData := s.siteData()
+	memo, _ := out.(PageMemo)
 	page := func(kind, urlPath string, p *Page) {
-		p.Site = s.siteData()
+		p.Site = siteData
 		p.Kind = kind
 		p.Path = urlPath
 		p.Canonical = s.cfg.AbsURL(urlPath)
 		p.LiveReload = s.opts.LiveReload
+		name := strings.TrimPrefix(urlPath, "/")
+		if name == "" || strings.HasSuffix(name, "/") {
+			name += "index.html"
+		}
+		var key digest.Key
+		if memo != nil && memoKinds[kind] && !s.renderID.IsZero() {
+			// A page whose data cannot be digested is just rendered.
+			if k, err := s.pageKey(kind, p); err == nil {
+				if memo.Reuse(name, k) {
+					return
+				}
+				key = k
+			}
+		}
 		b, err := s.tmpl.Execute(kind, p)
 		if err != nil {
 			addProblem("", err)
 			return
 		}
-		name := strings.TrimPrefix(urlPath, "/")
-		if name == "" || strings.HasSuffix(name, "/") {
-			name += "index.html"
+		if !key.IsZero() {
+			addProblem("", memo.WritePage(name, key, b))
+			return
 		}
 		addProblem("", out.WriteFile(name, b))
 	}

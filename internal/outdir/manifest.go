@@ -1,0 +1,326 @@
+package outdir
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/bulletin-dev/bulletin/internal/digest"
+)
+
+// manifest is what a build left in the output directory: every file with
+// its digest, its page key and how the file system saw it afterwards, and
+// every directory with how the file system saw it (a directory's times
+// change when an entry is added, removed or renamed in it).
+type manifest struct {
+	// dir is the absolute path of the output directory.
+	dir   string
+	files map[string]fileState
+	dirs  map[string]statID // "." is the output directory itself
+}
+
+type fileState struct {
+	size     int64
+	sum, key digest.Key
+	stat     statID
+}
+
+// statID is what tells a file or directory left alone from one replaced or
+// edited: modification and change times, inode (where the platform has
+// them) and size. Content written in place changes them all but the
+// inode; a replaced file gets a new inode.
+type statID struct {
+	mtime, ctime int64
+	ino          uint64
+	size         int64
+	dir          bool
+}
+
+func statOf(fi fs.FileInfo) statID {
+	id := statID{mtime: fi.ModTime().UnixNano(), size: fi.Size(), dir: fi.IsDir()}
+	id.ctime, id.ino = sysStat(fi)
+	if id.dir {
+		id.size = 0 // a directory's size says nothing portable
+	}
+	return id
+}
+
+func lstat(p string) (statID, bool) {
+	fi, err := os.Lstat(p)
+	if err != nil || !(fi.Mode().IsRegular() || fi.IsDir()) {
+		return statID{}, false
+	}
+	return statOf(fi), true
+}
+
+// verify reports whether dir is exactly as the manifest describes it. It
+// looks at every file and directory, several at a time.
+func (m *manifest) verify(dir string) bool {
+	type item struct {
+		name string
+		want statID
+	}
+	items := make([]item, 0, len(m.files)+len(m.dirs))
+	for name, f := range m.files {
+		items = append(items, item{name, f.stat})
+	}
+	for name, st := range m.dirs {
+		items = append(items, item{name, st})
+	}
+	var bad atomic.Bool
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range 2 * runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for !bad.Load() {
+				i := int(next.Add(1)) - 1
+				if i >= len(items) {
+					return
+				}
+				got, ok := lstat(filepath.Join(dir, filepath.FromSlash(items[i].name)))
+				if !ok || got != items[i].want {
+					bad.Store(true)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return !bad.Load()
+}
+
+// record fills in the file system's view of the files and directories
+// after a build. With prev nil it looks at everything; otherwise it looks
+// at the changed files and at the directories above changed or removed
+// files, and takes the rest from prev.
+func (m *manifest) record(dir string, prev *manifest, changed map[string]bool) error {
+	m.dirs = map[string]statID{}
+	for name := range m.files {
+		for d := path.Dir(name); ; d = path.Dir(d) {
+			if _, ok := m.dirs[d]; ok {
+				break
+			}
+			m.dirs[d] = statID{}
+			if d == "." {
+				break
+			}
+		}
+	}
+	stale := map[string]bool{}
+	for name := range changed {
+		for d := path.Dir(name); ; d = path.Dir(d) {
+			stale[d] = true
+			if d == "." {
+				break
+			}
+		}
+	}
+	var problem error
+	look := func(name string) statID {
+		st, ok := lstat(filepath.Join(dir, filepath.FromSlash(name)))
+		if !ok {
+			problem = errors.New("output changed while recording it")
+		}
+		return st
+	}
+	for name, f := range m.files {
+		if prev == nil || changed[name] {
+			f.stat = look(name)
+			m.files[name] = f
+		}
+	}
+	for d := range m.dirs {
+		old, ok := statID{}, false
+		if prev != nil && !stale[d] {
+			old, ok = prev.dirs[d]
+		}
+		if !ok {
+			old = look(d)
+		}
+		m.dirs[d] = old
+	}
+	return problem
+}
+
+// File format: magic, the directory, the number of files, each file as
+// name, size, digest, key and stat; the number of directories, each as
+// name and stat; then the CRC-32C of everything before it. Strings are a
+// uvarint length and bytes, numbers uvarints.
+var (
+	magic    = []byte("bulletin output manifest\x01")
+	crcTable = crc32.MakeTable(crc32.Castagnoli)
+)
+
+func (m *manifest) encode() []byte {
+	b := make([]byte, 0, 64+len(m.files)*120+len(m.dirs)*60)
+	b = append(b, magic...)
+	str := func(s string) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	stat := func(st statID) {
+		b = binary.AppendVarint(b, st.mtime)
+		b = binary.AppendVarint(b, st.ctime)
+		b = binary.AppendUvarint(b, st.ino)
+		b = binary.AppendVarint(b, st.size)
+		if st.dir {
+			b = append(b, 1)
+		} else {
+			b = append(b, 0)
+		}
+	}
+	str(m.dir)
+	b = binary.AppendUvarint(b, uint64(len(m.files)))
+	for name, f := range m.files {
+		str(name)
+		b = binary.AppendVarint(b, f.size)
+		b = append(b, f.sum[:]...)
+		b = append(b, f.key[:]...)
+		stat(f.stat)
+	}
+	b = binary.AppendUvarint(b, uint64(len(m.dirs)))
+	for name, st := range m.dirs {
+		str(name)
+		stat(st)
+	}
+	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, crcTable))
+}
+
+var errCorrupt = errors.New("corrupt manifest")
+
+func decodeManifest(b []byte) (*manifest, error) {
+	if len(b) < len(magic)+4 || !bytes.Equal(b[:len(magic)], magic) {
+		return nil, errCorrupt
+	}
+	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
+	if crc32.Checksum(body, crcTable) != sum {
+		return nil, errCorrupt
+	}
+	r := reader{b: body[len(magic):]}
+	m := &manifest{dir: r.str()}
+	stat := func() statID {
+		return statID{mtime: r.varint(), ctime: r.varint(), ino: r.uvarint(), size: r.varint(), dir: r.byte() == 1}
+	}
+	n := r.uvarint()
+	m.files = make(map[string]fileState, min(n, uint64(len(r.b))/40))
+	for i := uint64(0); i < n && r.err == nil; i++ {
+		name := r.str()
+		f := fileState{size: r.varint()}
+		copy(f.sum[:], r.bytes(16))
+		copy(f.key[:], r.bytes(16))
+		f.stat = stat()
+		m.files[name] = f
+	}
+	n = r.uvarint()
+	m.dirs = make(map[string]statID, min(n, uint64(len(r.b))/8))
+	for i := uint64(0); i < n && r.err == nil; i++ {
+		name := r.str()
+		m.dirs[name] = stat()
+	}
+	if r.err != nil || len(r.b) != 0 {
+		return nil, errCorrupt
+	}
+	return m, nil
+}
+
+// loadManifest reads the manifest at p recorded for the directory abs; nil
+// when there is none, it is unreadable or it belongs to another directory.
+func loadManifest(p, abs string) *manifest {
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil
+	}
+	m, err := decodeManifest(b)
+	if err != nil || m.dir != abs {
+		return nil
+	}
+	return m
+}
+
+// save writes the manifest atomically.
+func (m *manifest) save(p string) error {
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(p), filepath.Base(p)+".tmp-")
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(m.encode())
+	cerr := f.Close()
+	if err := errors.Join(werr, cerr); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), p); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
+}
+
+func removeManifest(p string) error {
+	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// reader reads the manifest format, remembering the first error.
+type reader struct {
+	b   []byte
+	err error
+}
+
+func (r *reader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errCorrupt
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) varint() int64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Varint(r.b)
+	if n <= 0 {
+		r.err = errCorrupt
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *reader) bytes(n uint64) []byte {
+	if r.err != nil || n > uint64(len(r.b)) {
+		r.err = errCorrupt
+		return nil
+	}
+	s := r.b[:n:n]
+	r.b = r.b[n:]
+	return s
+}
+
+func (r *reader) byte() byte {
+	b := r.bytes(1)
+	if len(b) == 0 {
+		return 0
+	}
+	return b[0]
+}
+
+func (r *reader) str() string { return string(r.bytes(r.uvarint())) }

@@ -1,0 +1,346 @@
+// Package outdir writes a build's files into the output directory (public/)
+// so that a failed build changes nothing there and a rebuild touches only
+// what changed.
+//
+// A build renders everything first. Only when rendering succeeded is the
+// directory changed, in one of two ways:
+//
+//   - Full: the files were written into a fresh directory next to the output,
+//     which then replaces it in one rename (an atomic exchange where the
+//     platform has one). Files of the previous build that were not produced
+//     again are gone with the old directory.
+//   - Incremental: when a manifest of the previous build is given and the
+//     directory is still exactly what that build left (every file and
+//     directory has the size, times and inode recorded), only new and changed
+//     files were written, into a staging directory next to the output; they
+//     are renamed into place one by one (each replacement atomic), and files
+//     no longer produced are removed. Unchanged files keep their bytes and
+//     times, which is what lets publish skip them cheaply.
+//
+// A page whose renderer can name the inputs it was rendered from with a key
+// (see Writer.Reuse) need not even be rendered when its key is the one the
+// manifest recorded. Anything unexpected — no manifest, a corrupt one, a file
+// edited or deleted by hand, a failure while applying — falls back to a full
+// build, so the manifest can only make a build faster, never different.
+package outdir
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"sync"
+
+	"github.com/bulletin-dev/bulletin/internal/digest"
+)
+
+// Options configure Build.
+type Options struct {
+	// Manifest is the file in which a build records what it left in the
+	// directory, for the next build to update it in place. "" makes every
+	// build full and records nothing.
+	Manifest string
+}
+
+// Stats say what a build did to the directory.
+type Stats struct {
+	// Files is the number of files the build produced.
+	Files int
+	// Written files were new or changed; Kept files were left as they were
+	// (Reused of them were not even rendered); Removed files of the
+	// previous build were not produced again. A full build writes every file.
+	Written, Kept, Reused, Removed int
+	// Incremental is true when the directory was updated in place.
+	Incremental bool
+}
+
+// Build renders into dir through render and, only if render succeeds,
+// makes dir hold exactly the files render produced. render may be called a
+// second time, in full mode, when an incremental update cannot be applied.
+func Build(dir string, opts Options, render func(*Writer) error) (Stats, error) {
+	dir = filepath.Clean(dir)
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return Stats{}, err
+	}
+	if opts.Manifest != "" {
+		if prev := loadManifest(opts.Manifest, abs); prev != nil && prev.verify(dir) {
+			st, err := buildIncremental(dir, opts.Manifest, abs, prev, render)
+			if !errors.Is(err, errApply) {
+				return st, err
+			}
+			// The directory is part old, part new: make it whole.
+		}
+	}
+	return buildFull(dir, opts.Manifest, abs, render)
+}
+
+// errApply marks a failure while changing the directory in place.
+var errApply = errors.New("apply incremental build")
+
+// Writer receives the files of a build. It is safe for concurrent use.
+type Writer struct {
+	// root is where files are written: the fresh directory of a full
+	// build, the staging directory of an incremental one.
+	root string
+	// prev is the previous build's manifest (incremental builds only).
+	prev *manifest
+
+	mu    sync.Mutex
+	files map[string]*file
+	dirs  map[string]bool // directories made below root (full builds)
+	seq   int
+}
+
+// file is one produced file.
+type file struct {
+	size int64
+	sum  digest.Key
+	key  digest.Key
+	// staged is the file's path in the staging directory when it must be
+	// written; "" when the previous build's file is kept.
+	staged string
+	reused bool
+}
+
+// WriteFile writes one file; name is a slash path relative to the output
+// ("reports/2026/10/index.html").
+func (w *Writer) WriteFile(name string, data []byte) error {
+	return w.WritePage(name, digest.Key{}, data)
+}
+
+// WritePage writes a page rendered from inputs with the given key, recorded
+// for Reuse by the next build (the zero key records none).
+func (w *Writer) WritePage(name string, key digest.Key, data []byte) error {
+	if !fs.ValidPath(name) || name == "." {
+		return fmt.Errorf("invalid output path %q", name)
+	}
+	f := &file{size: int64(len(data)), sum: digest.Bytes(data), key: key}
+	w.mu.Lock()
+	if _, dup := w.files[name]; dup {
+		w.mu.Unlock()
+		return fmt.Errorf("%s rendered twice", name)
+	}
+	w.files[name] = f
+	if w.prev != nil {
+		if old, ok := w.prev.files[name]; ok && old.size == f.size && old.sum == f.sum {
+			w.mu.Unlock()
+			return nil // same bytes as in place
+		}
+		w.seq++
+		f.staged = filepath.Join(w.root, strconv.Itoa(w.seq))
+		w.mu.Unlock()
+		return os.WriteFile(f.staged, data, 0o644)
+	}
+	dir := path.Dir(name)
+	known := w.dirs[dir]
+	w.mu.Unlock()
+	p := filepath.Join(w.root, filepath.FromSlash(name))
+	if !known {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		w.mu.Lock()
+		w.dirs[dir] = true
+		w.mu.Unlock()
+	}
+	return os.WriteFile(p, data, 0o644)
+}
+
+// Reuse reports whether the file name, rendered by the previous build from
+// inputs with this key, is still in place; if so it becomes this build's
+// file as it is, and the caller need not render it. key must change
+// whenever anything that changes the file's bytes changes.
+func (w *Writer) Reuse(name string, key digest.Key) bool {
+	if w.prev == nil || key.IsZero() {
+		return false
+	}
+	old, ok := w.prev.files[name]
+	if !ok || old.key != key {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if _, dup := w.files[name]; dup {
+		return false // WritePage reports the duplicate
+	}
+	w.files[name] = &file{size: old.size, sum: old.sum, key: key, reused: true}
+	return true
+}
+
+func (w *Writer) stats() Stats {
+	st := Stats{Files: len(w.files), Incremental: w.prev != nil}
+	for _, f := range w.files {
+		switch {
+		case w.prev == nil || f.staged != "":
+			st.Written++
+		case f.reused:
+			st.Kept++
+			st.Reused++
+		default:
+			st.Kept++
+		}
+	}
+	return st
+}
+
+func buildFull(dir, manifestPath, abs string, render func(*Writer) error) (Stats, error) {
+	parent, base := filepath.Split(dir)
+	if parent == "" {
+		parent = "."
+	}
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return Stats{}, err
+	}
+	tmp, err := os.MkdirTemp(parent, base+".tmp-")
+	if err != nil {
+		return Stats{}, err
+	}
+	defer os.RemoveAll(tmp) // a no-op once swapped in
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return Stats{}, err
+	}
+	w := &Writer{root: tmp, files: map[string]*file{}, dirs: map[string]bool{}}
+	if err := render(w); err != nil {
+		return Stats{}, err
+	}
+	if manifestPath != "" {
+		// The manifest describes the directory being replaced: drop it
+		// first, so that no crash can leave it describing the new one.
+		if err := removeManifest(manifestPath); err != nil {
+			return Stats{}, err
+		}
+	}
+	if err := swapDir(tmp, dir); err != nil {
+		return Stats{}, fmt.Errorf("replace %s: %w", dir, err)
+	}
+	if manifestPath != "" {
+		m := &manifest{dir: abs, files: make(map[string]fileState, len(w.files))}
+		for name, f := range w.files {
+			m.files[name] = fileState{size: f.size, sum: f.sum, key: f.key}
+		}
+		// Without a manifest the next build is full again: slower, but
+		// the site is built, so that is no reason to fail.
+		if m.record(dir, nil, nil) == nil {
+			_ = m.save(manifestPath)
+		}
+	}
+	return w.stats(), nil
+}
+
+func buildIncremental(dir, manifestPath, abs string, prev *manifest, render func(*Writer) error) (Stats, error) {
+	parent, base := filepath.Split(dir)
+	if parent == "" {
+		parent = "."
+	}
+	staging, err := os.MkdirTemp(parent, base+".tmp-")
+	if err != nil {
+		return Stats{}, err
+	}
+	defer os.RemoveAll(staging)
+	w := &Writer{root: staging, prev: prev, files: map[string]*file{}}
+	if err := render(w); err != nil {
+		return Stats{}, err
+	}
+	st := w.stats()
+	var removed []string
+	for name := range prev.files {
+		if _, ok := w.files[name]; !ok {
+			removed = append(removed, name)
+		}
+	}
+	st.Removed = len(removed)
+	if st.Written == 0 && st.Removed == 0 {
+		// The directory stays as it is; the manifest too, unless pages
+		// were rendered from inputs with new keys (a new binary, say)
+		// to the same bytes: record those keys for the next build.
+		next, rekeyed := &manifest{dir: abs, files: make(map[string]fileState, len(w.files)), dirs: prev.dirs}, false
+		for name, f := range w.files {
+			old := prev.files[name]
+			rekeyed = rekeyed || old.key != f.key
+			old.key = f.key
+			next.files[name] = old
+		}
+		if rekeyed {
+			_ = next.save(manifestPath)
+		}
+		return st, nil
+	}
+	// From here on the directory changes: without a manifest until the
+	// new one is saved, so that a crash part-way makes the next build full.
+	if err := removeManifest(manifestPath); err != nil {
+		return Stats{}, err
+	}
+	next := &manifest{dir: abs, files: make(map[string]fileState, len(w.files))}
+	touched := map[string]bool{}
+	names := make([]string, 0, len(w.files))
+	for name := range w.files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	made := map[string]bool{}
+	for _, name := range names {
+		f := w.files[name]
+		if f.staged == "" {
+			next.files[name] = fileState{size: f.size, sum: f.sum, key: f.key, stat: prev.files[name].stat}
+			continue
+		}
+		next.files[name] = fileState{size: f.size, sum: f.sum, key: f.key}
+		d := path.Dir(name)
+		if _, ok := prev.dirs[d]; !ok && !made[d] {
+			if err := os.MkdirAll(filepath.Join(dir, filepath.FromSlash(d)), 0o755); err != nil {
+				return Stats{}, fmt.Errorf("%w: %v", errApply, err)
+			}
+			for p := d; p != "." && !made[p]; p = path.Dir(p) {
+				made[p] = true
+			}
+		}
+		if err := os.Rename(f.staged, filepath.Join(dir, filepath.FromSlash(name))); err != nil {
+			return Stats{}, fmt.Errorf("%w: %v", errApply, err)
+		}
+		touched[name] = true
+	}
+	for _, name := range removed {
+		touched[name] = true
+		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return Stats{}, fmt.Errorf("%w: %v", errApply, err)
+		}
+		// Remove the directories this leaves empty, deepest first; a
+		// directory that still holds something stays.
+		for d := path.Dir(name); d != "."; d = path.Dir(d) {
+			if os.Remove(filepath.Join(dir, filepath.FromSlash(d))) != nil {
+				break
+			}
+		}
+	}
+	if err := next.record(dir, prev, touched); err != nil {
+		return st, nil // built; the next build will be full
+	}
+	_ = next.save(manifestPath)
+	return st, nil
+}
+
+// swapDir moves the directory src to dst, replacing dst. Where the platform
+// can exchange two paths atomically it does; otherwise dst is moved aside
+// first and removed after.
+func swapDir(src, dst string) error {
+	if _, err := os.Lstat(dst); errors.Is(err, fs.ErrNotExist) {
+		return os.Rename(src, dst)
+	}
+	if err := exchange(src, dst); err == nil {
+		return os.RemoveAll(src) // src now holds the old output
+	}
+	old := src + ".old"
+	if err := os.Rename(dst, old); err != nil {
+		return err
+	}
+	if err := os.Rename(src, dst); err != nil {
+		_ = os.Rename(old, dst)
+		return err
+	}
+	return os.RemoveAll(old)
+}

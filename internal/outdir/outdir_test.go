@@ -1,0 +1,349 @@
+package outdir
+
+import (
+	"errors"
+	"io/fs"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bulletin-dev/bulletin/internal/digest"
+)
+
+// site is a build's files; a name ending in "@key" is written as a page
+// with that key and may be reused.
+type site map[string]string
+
+// render returns a render function writing s, and records which pages it
+// reused rather than wrote.
+func (s site) render(reused *[]string) func(*Writer) error {
+	return func(w *Writer) error {
+		if reused != nil {
+			*reused = nil // a second call (after a failed apply) starts afresh
+		}
+		for _, name := range slices.Sorted(maps.Keys(s)) {
+			data := s[name]
+			if n, k, ok := strings.Cut(name, "@"); ok {
+				key := digest.Bytes([]byte(k))
+				if w.Reuse(n, key) {
+					if reused != nil {
+						*reused = append(*reused, n)
+					}
+					continue
+				}
+				if err := w.WritePage(n, key, []byte(data)); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := w.WriteFile(name, []byte(data)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// tree reads every file under dir.
+func tree(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = string(b)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// want is what s puts in a directory.
+func (s site) want() map[string]string {
+	out := map[string]string{}
+	for name, data := range s {
+		n, _, _ := strings.Cut(name, "@")
+		out[n] = data
+	}
+	return out
+}
+
+type env struct {
+	t        *testing.T
+	dir, man string
+}
+
+func newEnv(t *testing.T) *env {
+	root := t.TempDir()
+	return &env{t: t, dir: filepath.Join(root, "public"), man: filepath.Join(root, ".cache", "out.manifest")}
+}
+
+func (e *env) build(s site) (Stats, []string) {
+	e.t.Helper()
+	var reused []string
+	st, err := Build(e.dir, Options{Manifest: e.man}, s.render(&reused))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if got, want := tree(e.t, e.dir), s.want(); !maps.Equal(got, want) {
+		e.t.Fatalf("output %v, want %v", got, want)
+	}
+	return st, reused
+}
+
+func inode(t *testing.T, p string) uint64 {
+	t.Helper()
+	fi, err := os.Lstat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ino := sysStat(fi)
+	return ino
+}
+
+var base = site{
+	"index.html":                       "home",
+	"reports/2026/10/index.html@oct-1": "october",
+	"reports/2026/09/index.html@sep-1": "september",
+	"feed.xml":                         "feed",
+}
+
+func with(s site, changes site) site {
+	out := maps.Clone(s)
+	for k, v := range changes {
+		if v == "-" {
+			delete(out, k)
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}
+
+func TestIncremental(t *testing.T) {
+	tests := []struct {
+		name   string
+		next   site
+		want   Stats
+		reused []string
+	}{
+		{"nothing changed", base,
+			Stats{Files: 4, Kept: 4, Reused: 2, Incremental: true}, []string{"reports/2026/09/index.html", "reports/2026/10/index.html"}},
+		{"a file changed", with(base, site{"feed.xml": "feed 2"}),
+			Stats{Files: 4, Written: 1, Kept: 3, Reused: 2, Incremental: true}, []string{"reports/2026/09/index.html", "reports/2026/10/index.html"}},
+		{"a page's key changed", with(base, site{"reports/2026/10/index.html@oct-1": "-", "reports/2026/10/index.html@oct-2": "october, edited"}),
+			Stats{Files: 4, Written: 1, Kept: 3, Reused: 1, Incremental: true}, []string{"reports/2026/09/index.html"}},
+		{"new key, same bytes", with(base, site{"reports/2026/10/index.html@oct-1": "-", "reports/2026/10/index.html@oct-2": "october"}),
+			Stats{Files: 4, Kept: 4, Reused: 1, Incremental: true}, []string{"reports/2026/09/index.html"}},
+		{"a file added in new directories", with(base, site{"status/api/v2/summary.json": "{}"}),
+			Stats{Files: 5, Written: 1, Kept: 4, Reused: 2, Incremental: true}, []string{"reports/2026/09/index.html", "reports/2026/10/index.html"}},
+		{"a page removed", with(base, site{"reports/2026/09/index.html@sep-1": "-"}),
+			Stats{Files: 3, Kept: 3, Reused: 1, Removed: 1, Incremental: true}, []string{"reports/2026/10/index.html"}},
+		{"a file became a directory", with(base, site{"feed.xml": "-", "feed.xml/index.html": "moved"}),
+			// Applying in place fails (feed.xml is still a file when its
+			// directory is made): the build falls back to a full one.
+			Stats{Files: 4, Written: 4}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newEnv(t)
+			if st, _ := e.build(base); st.Incremental || st.Written != 4 {
+				t.Fatalf("first build: %+v, want a full build of 4 files", st)
+			}
+			kept := inode(t, filepath.Join(e.dir, "index.html"))
+			st, reused := e.build(tt.next)
+			if st != tt.want {
+				t.Errorf("stats %+v, want %+v", st, tt.want)
+			}
+			if !slices.Equal(reused, tt.reused) {
+				t.Errorf("reused %v, want %v", reused, tt.reused)
+			}
+			if st.Incremental && inode(t, filepath.Join(e.dir, "index.html")) != kept {
+				t.Error("an unchanged file was replaced")
+			}
+			// And the build after that starts from what this one left.
+			st, _ = e.build(tt.next)
+			if !st.Incremental || st.Written != 0 || st.Removed != 0 {
+				t.Errorf("build after: %+v, want an incremental build that writes nothing", st)
+			}
+		})
+	}
+}
+
+func TestRemovesEmptiedDirectories(t *testing.T) {
+	e := newEnv(t)
+	e.build(with(base, site{"incidents/a/index.html": "a", "incidents/b/index.html": "b"}))
+	e.build(with(base, site{"incidents/a/index.html": "a"}))
+	if _, err := os.Stat(filepath.Join(e.dir, "incidents", "b")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("incidents/b/ left behind: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(e.dir, "incidents", "a")); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestTamperedOutput changes the output behind the builds' back: the next
+// build must notice, build fully and leave exactly its own files.
+func TestTamperedOutput(t *testing.T) {
+	tamper := map[string]func(dir string) error{
+		"file edited, same size": func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, "feed.xml"), []byte("FEED"), 0o644)
+		},
+		"file deleted": func(dir string) error {
+			return os.Remove(filepath.Join(dir, "reports", "2026", "10", "index.html"))
+		},
+		"file added": func(dir string) error {
+			return os.WriteFile(filepath.Join(dir, "reports", "stray.html"), []byte("x"), 0o644)
+		},
+		"directory added": func(dir string) error {
+			return os.Mkdir(filepath.Join(dir, "junk"), 0o755)
+		},
+		"output removed": os.RemoveAll,
+	}
+	for name, change := range tamper {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			e.build(base)
+			if err := change(e.dir); err != nil {
+				t.Fatal(err)
+			}
+			st, reused := e.build(base)
+			if st.Incremental || len(reused) > 0 || st.Written != 4 {
+				t.Errorf("stats %+v, reused %v: want a full build", st, reused)
+			}
+		})
+	}
+}
+
+func TestManifestProblems(t *testing.T) {
+	for name, change := range map[string]func(e *env) error{
+		"missing": func(e *env) error { return os.Remove(e.man) },
+		"corrupt": func(e *env) error {
+			b, err := os.ReadFile(e.man)
+			if err != nil {
+				return err
+			}
+			b[len(b)/2] ^= 0xff
+			return os.WriteFile(e.man, b, 0o644)
+		},
+		"truncated": func(e *env) error { return os.Truncate(e.man, 10) },
+		"another directory's": func(e *env) error {
+			other := newEnv(t)
+			other.man = e.man
+			_, err := Build(other.dir, Options{Manifest: e.man}, site{"x": "y"}.render(nil))
+			return err
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			e.build(base)
+			if err := change(e); err != nil {
+				t.Fatal(err)
+			}
+			if st, _ := e.build(base); st.Incremental {
+				t.Errorf("stats %+v: want a full build", st)
+			}
+		})
+	}
+}
+
+// TestFailedBuildChangesNothing: whichever way the build runs, a render
+// error leaves the directory and the manifest as they were.
+func TestFailedBuildChangesNothing(t *testing.T) {
+	boom := errors.New("boom")
+	for _, incremental := range []bool{false, true} {
+		e := newEnv(t)
+		if incremental {
+			e.build(base)
+		} else {
+			// A directory from elsewhere: the build would be full.
+			if err := os.MkdirAll(e.dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(e.dir, "old.html"), []byte("old"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before := tree(t, e.dir)
+		man, _ := os.ReadFile(e.man)
+		_, err := Build(e.dir, Options{Manifest: e.man}, func(w *Writer) error {
+			if err := w.WriteFile("index.html", []byte("half")); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("err = %v, want the render's", err)
+		}
+		if got := tree(t, e.dir); !maps.Equal(got, before) {
+			t.Errorf("incremental=%v: output %v, want %v", incremental, got, before)
+		}
+		if after, _ := os.ReadFile(e.man); string(after) != string(man) {
+			t.Errorf("incremental=%v: manifest changed", incremental)
+		}
+		if leftovers, _ := filepath.Glob(e.dir + ".tmp-*"); len(leftovers) > 0 {
+			t.Errorf("left %v", leftovers)
+		}
+		// The next good build is incremental where it was before.
+		if st, _ := e.build(base); st.Incremental != incremental {
+			t.Errorf("incremental=%v: next build %+v", incremental, st)
+		}
+	}
+}
+
+func TestBadWrites(t *testing.T) {
+	for _, incremental := range []bool{false, true} {
+		e := newEnv(t)
+		if incremental {
+			e.build(base)
+		}
+		for name, fn := range map[string]func(w *Writer) error{
+			"twice": func(w *Writer) error {
+				_ = w.WriteFile("a.html", nil)
+				return w.WriteFile("a.html", nil)
+			},
+			"escapes":  func(w *Writer) error { return w.WriteFile("../x.html", nil) },
+			"absolute": func(w *Writer) error { return w.WriteFile("/x.html", nil) },
+			"root":     func(w *Writer) error { return w.WriteFile(".", nil) },
+		} {
+			if _, err := Build(e.dir, Options{Manifest: e.man}, fn); err == nil {
+				t.Errorf("incremental=%v, %s: no error", incremental, name)
+			}
+		}
+	}
+	e := newEnv(t)
+	e.build(base)
+	_, err := Build(e.dir, Options{Manifest: e.man}, func(w *Writer) error {
+		if !w.Reuse("reports/2026/10/index.html", digest.Bytes([]byte("oct-1"))) {
+			t.Error("not reused")
+		}
+		return w.WriteFile("reports/2026/10/index.html", nil)
+	})
+	if err == nil || !strings.Contains(err.Error(), "rendered twice") {
+		t.Errorf("reused, then written: err = %v", err)
+	}
+}
+
+func TestWithoutManifest(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "public")
+	for range 2 {
+		st, err := Build(dir, Options{}, base.render(nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Incremental || st.Written != 4 {
+			t.Errorf("stats %+v, want a full build", st)
+		}
+	}
+	if got := tree(t, dir); !maps.Equal(got, base.want()) {
+		t.Errorf("output %v", got)
+	}
+}
