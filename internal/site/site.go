@@ -184,8 +184,8 @@ func (s *Site) renderDigest() digest.Key {
 
 // memoKinds are the page kinds worth memoizing: many pages of each, each
 // cheaper to digest than to render. Pages that list everything (home,
-// archive, status, history) are rendered every time.
-var memoKinds = map[string]bool{"report": true, kindIncident: true}
+// archive, status) are rendered every time.
+var memoKinds = map[string]bool{"report": true, kindIncident: true, kindHistory: true}
 
 // pageKey digests a page's data under the render digest.
 func (s *Site) pageKey(kind string, p *Page) (digest.Key, error) {
@@ -405,7 +405,7 @@ type Page struct {
 	// maintenance page, the history by month.
 	Status  *StatusView
 	Event   *EventView
-	History []HistoryMonth
+	History *HistoryView
 	// Feeds, when set, are the page's feeds for discovery instead of the
 	// site's (the status pages advertise the incident feeds).
 	Feeds []FeedLink

@@ -144,6 +144,7 @@ func TestStatusGolden(t *testing.T) {
 	tests := []struct{ file, golden string }{
 		{"status/index.html", "status.html"},
 		{"status/history/index.html", "history.html"},
+		{"status/history/2026/10/index.html", "history-month.html"},
 		{"incidents/2026-10-01-database-failover/index.html", "incident-postmortem.html"},
 		{"incidents/2026-10-14-dns-resolution-failing/index.html", "incident-open.html"},
 		{"incidents/2026-11-02-cache-rebuild/index.html", "maintenance-in-progress.html"},
