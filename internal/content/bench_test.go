@@ -2,7 +2,9 @@ package content_test
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 	"time"
 
@@ -25,6 +27,52 @@ func benchSite(tb testing.TB, reports, incidents int) (string, *config.Config) {
 		tb.Fatal(err)
 	}
 	return gs.Dir, cfg
+}
+
+// benchFile returns the path and bytes of the median-sized content file of
+// dir, so that the single-file benchmarks measure a typical file.
+func benchFile(tb testing.TB, dir string) (string, []byte) {
+	tb.Helper()
+	paths, err := content.MarkdownFiles(dir)
+	if err != nil || len(paths) == 0 {
+		tb.Fatalf("no content files in %s: %v", dir, err)
+	}
+	srcs := make(map[string][]byte, len(paths))
+	for _, p := range paths {
+		if srcs[p], err = os.ReadFile(p); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	sort.SliceStable(paths, func(i, j int) bool { return len(srcs[paths[i]]) < len(srcs[paths[j]]) })
+	p := paths[len(paths)/2]
+	return p, srcs[p]
+}
+
+// BenchmarkParseIncident decodes and validates one typical generated
+// incident (a timeline of a few updates): the cost LoadStatusContent pays
+// per file, without the file system and the scheduling.
+func BenchmarkParseIncident(b *testing.B) {
+	dir, cfg := benchSite(b, 0, 50)
+	path, src := benchFile(b, filepath.Join(dir, "content", "incidents"))
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := content.ParseIncident(path, src, cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseReport decodes and validates one typical generated monthly
+// report (goals, summary and a long markdown body).
+func BenchmarkParseReport(b *testing.B) {
+	dir, cfg := benchSite(b, 12, 0)
+	path, src := benchFile(b, filepath.Join(dir, "content", "reports"))
+	b.SetBytes(int64(len(src)))
+	for b.Loop() {
+		if _, err := content.ParseReport(path, src, cfg.Location); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // BenchmarkLoadReports reads and validates 120 monthly reports (ten years).
