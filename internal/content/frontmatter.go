@@ -8,7 +8,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -75,7 +77,10 @@ type captured struct {
 // front matter is an error: every content file needs at least a title.
 func Decode(path string, src []byte, v any) (*Document, error) {
 	src = bytes.TrimPrefix(src, []byte("\ufeff"))
-	src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	// Only a file with Windows line ends is copied.
+	if bytes.Contains(src, []byte("\r\n")) {
+		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	}
 	var c captured
 	capture := func(format string) frontmatter.UnmarshalFunc {
 		return func(data []byte, _ any) error {
@@ -83,13 +88,19 @@ func Decode(path string, src []byte, v any) (*Document, error) {
 			return nil
 		}
 	}
-	if delim, ok := openingDelimiter(src); ok {
-		if !hasClosing(src, delim) {
-			open := bytes.Index(src, []byte(delim))
+	// The frontmatter package copies everything it reads, body included,
+	// a line at a time: it is given the file up to the closing delimiter
+	// only. Its own rule for that line (any whitespace around the
+	// delimiter) may end the front matter earlier, never later.
+	region := src
+	if delim, open, ok := openingDelimiter(src); ok {
+		end, closed := closingEnd(src[open:], delim)
+		if !closed {
 			return nil, diag.Errorf(path, 1+bytes.Count(src[:open], []byte("\n")), "front matter is not closed: add a %s line after it", delim)
 		}
+		region = src[:open+end]
 	}
-	body, err := frontmatter.MustParse(bytes.NewReader(src), &c,
+	body, err := frontmatter.MustParse(bytes.NewReader(region), &c,
 		frontmatter.NewFormat("---", "---", capture(YAML)),
 		frontmatter.NewFormat("+++", "+++", capture(TOML)),
 	)
@@ -99,6 +110,9 @@ func Decode(path string, src []byte, v any) (*Document, error) {
 	if err != nil {
 		return nil, diag.Errorf(path, 1, "read front matter: %v", err)
 	}
+	// The body is what followed the closing line within region, then the
+	// rest of the file, in a buffer of its own as before.
+	body = append(slices.Clip(body), src[len(region):]...)
 	d := &Document{Path: path, Format: c.format, Body: body}
 	// The front matter starts on the line after the first delimiter.
 	delim := "---"
@@ -121,46 +135,94 @@ func Decode(path string, src []byte, v any) (*Document, error) {
 	return d, nil
 }
 
-// openingDelimiter returns the front matter delimiter the file opens with.
-func openingDelimiter(src []byte) (string, bool) {
-	for _, line := range strings.Split(string(src), "\n") {
-		switch strings.TrimRight(line, " \t") {
+// openingDelimiter returns the front matter delimiter the file opens with
+// (its first line that is not blank) and the offset of that line. It reads
+// no further than that line.
+func openingDelimiter(src []byte) (delim string, at int, ok bool) {
+	for rest := src; len(rest) > 0; {
+		line, next, _ := bytes.Cut(rest, []byte("\n"))
+		switch string(bytes.TrimRight(line, " \t")) {
 		case "":
+			rest = next
 			continue
-		case "---", "+++":
-			return strings.TrimSpace(line), true
+		case "---":
+			return "---", len(src) - len(rest), true
+		case "+++":
+			return "+++", len(src) - len(rest), true
 		}
-		return "", false
+		return "", 0, false
 	}
-	return "", false
+	return "", 0, false
 }
 
-func hasClosing(src []byte, delim string) bool {
-	lines := strings.Split(string(src), "\n")
-	opened := false
-	for _, l := range lines {
-		if strings.TrimRight(l, " \t") != delim {
-			continue
+// closingEnd returns the offset just past the line that closes the front
+// matter opened by the first line of fm (a delim line), and false when no
+// line is delim. It reads no further than that line.
+func closingEnd(fm []byte, delim string) (int, bool) {
+	_, rest, _ := bytes.Cut(fm, []byte("\n"))
+	for len(rest) > 0 {
+		line, next, _ := bytes.Cut(rest, []byte("\n"))
+		if string(bytes.TrimRight(line, " \t")) == delim {
+			return len(fm) - len(next), true
 		}
-		if opened {
-			return true
-		}
-		opened = true
+		rest = next
 	}
-	return false
+	return 0, false
 }
 
 var yamlLineErr = regexp.MustCompile(`^line (\d+): (.*)$`)
 
+// decodeYAML decodes data into v, reporting unknown keys as yaml.v3's
+// KnownFields does, from a single parse: the tree that gives the key lines
+// is checked for unknown keys (see unknownYAMLKeys) and then decoded.
 func (d *Document) decodeYAML(data []byte, v any) error {
-	d.lines = map[string]int{}
+	// About one key per line: sized so that indexing rarely regrows it.
+	d.lines = make(map[string]int, bytes.Count(data, []byte("\n")))
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return d.yamlError(err)
 	}
-	if len(root.Content) > 0 {
-		d.indexYAML(root.Content[0], "")
+	if root.Kind == 0 {
+		return nil // empty front matter: no document at all
 	}
+	d.indexYAML(root.Content[0], "")
+	unknown, ok := unknownYAMLKeys(&root, v)
+	if !ok {
+		return d.decodeYAMLStrict(data, v)
+	}
+	err := root.Decode(v)
+	te, isType := err.(*yaml.TypeError)
+	switch {
+	case err == nil && len(unknown) == 0:
+		return nil
+	case len(unknown) == 0 || err != nil && !isType:
+		// The decoder stops at an error that is not a type error and
+		// reports it alone, dropping the unknown keys found before it.
+		return d.yamlError(err)
+	case err == nil:
+		return d.yamlMessages(unknown)
+	}
+	// Problems come out sorted by line, so the order in which the decoder
+	// would have interleaved unknown keys and type errors only shows when
+	// both are on one line (a flow mapping): ask the decoder then.
+	keyLines := map[int]bool{}
+	for _, m := range unknown {
+		line, _ := d.yamlMessage(m)
+		keyLines[line] = true
+	}
+	for _, m := range te.Errors {
+		if line, _ := d.yamlMessage(m); keyLines[line] {
+			reflect.ValueOf(v).Elem().SetZero()
+			return d.decodeYAMLStrict(data, v)
+		}
+	}
+	return d.yamlMessages(append(unknown, te.Errors...))
+}
+
+// decodeYAMLStrict decodes data into v with yaml.v3's own unknown-key
+// check, which parses data again: for the few documents whose unknown keys
+// unknownYAMLKeys cannot tell.
+func (d *Document) decodeYAMLStrict(data []byte, v any) error {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	err := dec.Decode(v)
@@ -182,34 +244,43 @@ func errEOF(err error) error {
 // TypeError listing "line 3: field x not found in type y") to diagnostics at
 // file lines.
 func (d *Document) yamlError(err error) error {
-	var list diag.List
 	var te *yaml.TypeError
-	var msgs []string
 	if errors.As(err, &te) {
-		msgs = te.Errors
-	} else {
-		msgs = []string{strings.TrimPrefix(err.Error(), "yaml: ")}
+		return d.yamlMessages(te.Errors)
 	}
+	return d.yamlMessages([]string{strings.TrimPrefix(err.Error(), "yaml: ")})
+}
+
+// yamlMessages converts yaml.v3's messages to diagnostics sorted by line.
+func (d *Document) yamlMessages(msgs []string) error {
+	var list diag.List
 	for _, m := range msgs {
-		line := 0
-		if g := yamlLineErr.FindStringSubmatch(m); g != nil {
-			line, _ = strconv.Atoi(g[1])
-			m = g[2]
-			// yaml.v3 prints parser (not scanner) errors with the 0-based
-			// line of the construct that failed.
-			if strings.HasPrefix(m, "did not find expected") || strings.HasPrefix(m, "found undefined tag") {
-				line++
-			}
-		}
-		m = friendlyYAML(m)
-		if line > 0 {
-			line += d.FrontLine - 1
-		} else {
-			line = d.FrontLine - 1
-		}
-		list.Addf(d.Path, line, "%s", m)
+		line, msg := d.yamlMessage(m)
+		list.Addf(d.Path, line, "%s", msg)
 	}
 	return list.Err()
+}
+
+// yamlMessage returns the file line and the friendly text of one of
+// yaml.v3's messages.
+func (d *Document) yamlMessage(m string) (int, string) {
+	line := 0
+	if g := yamlLineErr.FindStringSubmatch(m); g != nil {
+		line, _ = strconv.Atoi(g[1])
+		m = g[2]
+		// yaml.v3 prints parser (not scanner) errors with the 0-based
+		// line of the construct that failed.
+		if strings.HasPrefix(m, "did not find expected") || strings.HasPrefix(m, "found undefined tag") {
+			line++
+		}
+	}
+	m = friendlyYAML(m)
+	if line > 0 {
+		line += d.FrontLine - 1
+	} else {
+		line = d.FrontLine - 1
+	}
+	return line, m
 }
 
 var (

@@ -237,6 +237,21 @@ func TestParseIncidentErrors(t *testing.T) {
 				"content/incidents/x.md:1: incident has no updates: add one with at, status (e.g. investigating) and body"},
 		{"unknown key", "x.md", with(join([]string{"updates:"}, upd("2026-10-14T09:00:00Z", "investigating"), []string{"    severity: high"})...),
 			`content/incidents/x.md:9: unknown key "severity"`},
+		{"unknown key at the top", "x.md", with(join([]string{"severity: high", "updates:"}, upd("2026-10-14T09:00:00Z", "investigating"))...),
+			`content/incidents/x.md:5: unknown key "severity"`},
+		{"unknown key in a flow update", "x.md", with("updates:", "  - {at: 2026-10-14T09:00:00Z, status: investigating, by: ops}"),
+			`content/incidents/x.md:6: unknown key "by"`},
+		{"unknown keys at every level", "x.md", with(join([]string{"owner: ops", "updates:"}, upd("2026-10-14T09:00:00Z", "investigating"), []string{"    severity: high"}, upd("2026-10-14T10:00:00Z", "identified"), []string{"    eta: soon"})...),
+			"content/incidents/x.md:5: unknown key \"owner\"\n" +
+				"content/incidents/x.md:10: unknown key \"severity\"\n" +
+				"content/incidents/x.md:14: unknown key \"eta\""},
+		{"unknown key and type error", "x.md", with(join([]string{"components: {dns: web}", "updates:"}, upd("2026-10-14T09:00:00Z", "investigating"), []string{"    severity: high"})...),
+			"content/incidents/x.md:5: cannot unmarshal !!map into []string\n" +
+				"content/incidents/x.md:10: unknown key \"severity\""},
+		{"mapping in the component map", "x.md", with(join([]string{"components: [dns]", "updates:"}, upd("2026-10-14T09:00:00Z", "investigating"), []string{"    components:", "      dns: {status: major_outage}"})...),
+			`content/incidents/x.md:11: cannot unmarshal !!map into string`},
+		{"unknown key and bad time", "x.md", with(join([]string{"severity: high", "updates:"}, upd("soon", "investigating"))...),
+			`content/incidents/x.md:7: "soon" is not a date (2026-10-31) or time (2026-10-31T09:30:00+01:00)`},
 		{"bad time", "x.md", with(join([]string{"updates:"}, upd("yesterday", "investigating"))...),
 			`content/incidents/x.md:6: "yesterday" is not a date (2026-10-31) or time (2026-10-31T09:30:00+01:00)`},
 	}

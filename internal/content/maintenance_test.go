@@ -117,6 +117,8 @@ func TestParseMaintenanceErrors(t *testing.T) {
 				"content/maintenance/w.md:1: scheduled_until is required (when the window closes)"},
 		{"unknown key", head + "scheduled_until: 2026-12-02T01:00:00Z\nexcluded: true\n---\n",
 			`content/maintenance/w.md:5: unknown key "excluded"`},
+		{"unknown key in an update", head + "scheduled_until: 2026-12-02T01:00:00Z\nupdates:\n  - at: 2026-12-01T22:00:00Z\n    status: in_progress\n    by: ops\n---\n",
+			`content/maintenance/w.md:8: unknown key "by"`},
 	}
 	cfg := statusCfg(t)
 	for _, tt := range tests {

@@ -113,6 +113,11 @@ func TestParseReportErrors(t *testing.T) {
 		{"goal without status", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\ngoals:\n  - title: a\n---\n", `content/reports/2026-10.md:5: goal "a" has no status (one of done, in-progress, pushed, on-hold, dropped, pending)`},
 		{"bad ref", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\ngoals:\n  - title: a\n    status: done\n    milestone: acme/app/3\n---\n", `content/reports/2026-10.md:7: milestone "acme/app/3" is not of the form owner/repo#number`},
 		{"unknown goal key", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\ngoals:\n  - title: a\n    state: done\n---\n", `content/reports/2026-10.md:6: unknown key "state"`},
+		{"unknown next goal key", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\nnext_goals:\n  - Plain title\n  - {title: a, due: soon}\n---\n", `content/reports/2026-10.md:6: unknown key "due"`},
+		{"unknown keys in goals and at the top", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\ngoals:\n  - title: a\n    state: done\n  - title: b\n    status: done\n    eta: soon\nsumary: [a]\n---\n",
+			"content/reports/2026-10.md:6: unknown key \"state\"\ncontent/reports/2026-10.md:9: unknown key \"eta\"\ncontent/reports/2026-10.md:10: unknown key \"sumary\""},
+		// The earlier line is yaml.v3's, counted from the front matter.
+		{"duplicate key", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\ntitle: y\nsumary: [a]\n---\n", `content/reports/2026-10.md:4: mapping key "title" already defined at line 1`},
 		{"type error", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\nauthors: Drew\n---\n", "content/reports/2026-10.md:4: text \"Drew\" where a list is expected"},
 	}
 	for _, tt := range tests {
