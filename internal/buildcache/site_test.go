@@ -135,11 +135,11 @@ func TestCachedBuildIsIdentical(t *testing.T) {
 	if st.Misses != 0 || st.Hits == 0 {
 		t.Errorf("warm cache: %+v, want only hits", st)
 	}
-	// Every report and incident page was reused, not rendered, and
-	// nothing in public/ was written.
+	// Every report, incident and history page was reused, not rendered,
+	// and nothing in public/ was written.
 	pages := 0
 	for name := range plain {
-		if strings.HasPrefix(name, "reports/") && name != "reports/index.html" || strings.HasPrefix(name, "incidents/") {
+		if strings.HasPrefix(name, "reports/") && name != "reports/index.html" || strings.HasPrefix(name, "incidents/") || strings.HasPrefix(name, "status/history/") {
 			pages++
 		}
 	}

@@ -264,8 +264,17 @@ func locationName(v reflect.Value) string {
 	if v.CanInterface() {
 		return v.Interface().(*time.Location).String()
 	}
-	return v.Elem().FieldByName("name").String()
+	return v.Elem().FieldByIndex(locationNameField).String()
 }
+
+// locationNameField is the index of time.Location's name field.
+var locationNameField = func() []int {
+	f, ok := locationType.FieldByName("name")
+	if !ok {
+		panic("digest: time.Location has no name field")
+	}
+	return f.Index
+}()
 
 // mapValue adds a map's entries in the order of their keys' digests, so
 // that iteration order does not matter.

@@ -96,6 +96,10 @@ type Site struct {
 	// statusCSS is what the status page inlines of the stylesheet.
 	status    *content.StatusContent
 	statusCSS string
+	// byMonth groups the incidents started by Now by the month (site
+	// zone) they started in, for the reports' Incidents sections.
+	byMonth     map[string][]*content.Incident
+	byMonthOnce sync.Once
 	// renderID digests everything besides a page's data that its bytes
 	// depend on (code, config, theme files); zero when pages are not
 	// memoized.

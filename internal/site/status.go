@@ -905,13 +905,18 @@ func (s *Site) incidentsSection(month string) (*IncidentsSection, error) {
 		return nil, nil
 	}
 	now := s.opts.Now
-	var known []*content.Incident
-	for _, inc := range s.status.Incidents {
-		if !inc.Started.After(now) {
-			known = append(known, inc)
+	s.byMonthOnce.Do(func() {
+		// Each report needs its month's incidents only: group them once
+		// rather than scan years of incidents for every report.
+		s.byMonth = map[string][]*content.Incident{}
+		for _, inc := range s.status.Incidents {
+			if !inc.Started.After(now) {
+				k := inc.Started.In(s.cfg.Location).Format("2006-01")
+				s.byMonth[k] = append(s.byMonth[k], inc)
+			}
 		}
-	}
-	ms, err := status.Monthly(month, s.cfg.Location, known)
+	})
+	ms, err := status.Monthly(month, s.cfg.Location, s.byMonth[month])
 	if err != nil {
 		return nil, err
 	}
