@@ -25,6 +25,9 @@ type manifest struct {
 	dir   string
 	files map[string]fileState
 	dirs  map[string]statID // "." is the output directory itself
+	// scanned marks a description read off the directory itself (no
+	// manifest): digests and keys unknown.
+	scanned bool
 }
 
 type fileState struct {

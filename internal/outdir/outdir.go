@@ -9,22 +9,27 @@
 //     which then replaces it in one rename (an atomic exchange where the
 //     platform has one). Files of the previous build that were not produced
 //     again are gone with the old directory.
-//   - Incremental: when a manifest of the previous build is given and the
-//     directory is still exactly what that build left (every file and
-//     directory has the size, times and inode recorded), only new and changed
-//     files were written, into a staging directory next to the output; they
-//     are renamed into place one by one (each replacement atomic), and files
-//     no longer produced are removed. Unchanged files keep their bytes and
-//     times, which is what lets publish skip them cheaply.
+//   - Incremental: when the build keeps a manifest and the output directory
+//     exists, only new and changed files were written, into a staging
+//     directory next to the output; they are renamed into place one by one
+//     (each replacement atomic), and files and directories no longer
+//     produced are removed. Unchanged files keep their bytes and times,
+//     which is what lets publish skip them cheaply. Whether a file changed
+//     is told by its digest in the manifest when the directory is still
+//     exactly what the previous build left (every file and directory has the
+//     size, times and inode recorded), and otherwise by comparing contents.
 //
 // A page whose renderer can name the inputs it was rendered from with a key
-// (see Writer.Reuse) need not even be rendered when its key is the one the
-// manifest recorded. Anything unexpected — no manifest, a corrupt one, a file
-// edited or deleted by hand, a failure while applying — falls back to a full
-// build, so the manifest can only make a build faster, never different.
+// (see Writer.Reuse) need not even be rendered when its key is the one a
+// trusted manifest recorded. Anything unexpected — a corrupt manifest, a
+// file edited or deleted by hand, something other than files and
+// directories in the output — makes the build compare contents or build
+// fully, and a failure while applying falls back to a full build, so the
+// manifest can only make a build faster, never different.
 package outdir
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -68,7 +73,14 @@ func Build(dir string, opts Options, render func(*Writer) error) (Stats, error) 
 		return Stats{}, err
 	}
 	if opts.Manifest != "" {
-		if prev := loadManifest(opts.Manifest, abs); prev != nil && prev.verify(dir) {
+		prev := loadManifest(opts.Manifest, abs)
+		if prev == nil || !prev.verify(dir) {
+			// No record of the directory to trust: take it as it is, and
+			// compare file by file. That still spares rewriting (and
+			// re-uploading) the files that did not change.
+			prev = scan(dir)
+		}
+		if prev != nil {
 			st, err := buildIncremental(dir, opts.Manifest, abs, prev, render)
 			if !errors.Is(err, errApply) {
 				return st, err
@@ -79,6 +91,41 @@ func Build(dir string, opts Options, render func(*Writer) error) (Stats, error) 
 	return buildFull(dir, opts.Manifest, abs, render)
 }
 
+// scan describes the directory as it is, for an incremental build without
+// a manifest: file digests unknown (files are compared by content), no page
+// keys. nil when there is no directory or it holds anything but regular
+// files and directories.
+func scan(dir string) *manifest {
+	m := &manifest{files: map[string]fileState{}, dirs: map[string]statID{}, scanned: true}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		switch {
+		case d.IsDir():
+			m.dirs[rel] = statOf(fi)
+		case fi.Mode().IsRegular():
+			m.files[rel] = fileState{size: fi.Size(), stat: statOf(fi)}
+		default:
+			return fmt.Errorf("%s: not a regular file", p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil
+	}
+	return m
+}
+
 // errApply marks a failure while changing the directory in place.
 var errApply = errors.New("apply incremental build")
 
@@ -87,8 +134,10 @@ type Writer struct {
 	// root is where files are written: the fresh directory of a full
 	// build, the staging directory of an incremental one.
 	root string
-	// prev is the previous build's manifest (incremental builds only).
+	// prev is the previous build's manifest (incremental builds only);
+	// dir the output directory it describes.
 	prev *manifest
+	dir  string
 
 	mu    sync.Mutex
 	files map[string]*file
@@ -127,9 +176,18 @@ func (w *Writer) WritePage(name string, key digest.Key, data []byte) error {
 	}
 	w.files[name] = f
 	if w.prev != nil {
-		if old, ok := w.prev.files[name]; ok && old.size == f.size && old.sum == f.sum {
-			w.mu.Unlock()
-			return nil // same bytes as in place
+		if old, ok := w.prev.files[name]; ok && old.size == f.size {
+			if !w.prev.scanned && old.sum == f.sum {
+				w.mu.Unlock()
+				return nil // same bytes as in place
+			}
+			if w.prev.scanned {
+				w.mu.Unlock()
+				if same(filepath.Join(w.dir, filepath.FromSlash(name)), data) {
+					return nil
+				}
+				w.mu.Lock()
+			}
 		}
 		w.seq++
 		f.staged = filepath.Join(w.root, strconv.Itoa(w.seq))
@@ -149,6 +207,23 @@ func (w *Writer) WritePage(name string, key digest.Key, data []byte) error {
 		w.mu.Unlock()
 	}
 	return os.WriteFile(p, data, 0o644)
+}
+
+// dirsOf returns the directories that hold names, "." included.
+func dirsOf(files map[string]*file) map[string]bool {
+	dirs := map[string]bool{".": true}
+	for name := range files {
+		for d := path.Dir(name); !dirs[d]; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	return dirs
+}
+
+// same reports whether the file at p holds exactly data.
+func same(p string, data []byte) bool {
+	b, err := os.ReadFile(p)
+	return err == nil && bytes.Equal(b, data)
 }
 
 // Reuse reports whether the file name, rendered by the previous build from
@@ -242,7 +317,7 @@ func buildIncremental(dir, manifestPath, abs string, prev *manifest, render func
 		return Stats{}, err
 	}
 	defer os.RemoveAll(staging)
-	w := &Writer{root: staging, prev: prev, files: map[string]*file{}}
+	w := &Writer{root: staging, prev: prev, dir: dir, files: map[string]*file{}}
 	if err := render(w); err != nil {
 		return Stats{}, err
 	}
@@ -254,15 +329,15 @@ func buildIncremental(dir, manifestPath, abs string, prev *manifest, render func
 		}
 	}
 	st.Removed = len(removed)
-	if st.Written == 0 && st.Removed == 0 {
+	if st.Written == 0 && st.Removed == 0 && len(prev.dirs) == len(dirsOf(w.files)) {
 		// The directory stays as it is; the manifest too, unless pages
 		// were rendered from inputs with new keys (a new binary, say)
 		// to the same bytes: record those keys for the next build.
-		next, rekeyed := &manifest{dir: abs, files: make(map[string]fileState, len(w.files)), dirs: prev.dirs}, false
+		next, rekeyed := &manifest{dir: abs, files: make(map[string]fileState, len(w.files)), dirs: prev.dirs}, prev.scanned
 		for name, f := range w.files {
 			old := prev.files[name]
 			rekeyed = rekeyed || old.key != f.key
-			old.key = f.key
+			old.key, old.sum = f.key, f.sum
 			next.files[name] = old
 		}
 		if rekeyed {
@@ -309,12 +384,21 @@ func buildIncremental(dir, manifestPath, abs string, prev *manifest, render func
 		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(name))); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return Stats{}, fmt.Errorf("%w: %v", errApply, err)
 		}
-		// Remove the directories this leaves empty, deepest first; a
-		// directory that still holds something stays.
-		for d := path.Dir(name); d != "."; d = path.Dir(d) {
-			if os.Remove(filepath.Join(dir, filepath.FromSlash(d))) != nil {
-				break
-			}
+	}
+	// Remove the directories that hold no file of this build any more,
+	// deepest first.
+	keep := dirsOf(w.files)
+	var gone []string
+	for d := range prev.dirs {
+		if !keep[d] {
+			gone = append(gone, d)
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(gone))) // children sort after parents
+	for _, d := range gone {
+		touched[d] = true // its parent's entries change
+		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(d))); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return Stats{}, fmt.Errorf("%w: %v", errApply, err)
 		}
 	}
 	if err := next.record(dir, prev, touched); err != nil {
