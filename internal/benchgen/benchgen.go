@@ -35,7 +35,7 @@ type Options struct {
 	// from the month before Now.
 	Reports int
 	// Incidents is the number of incidents, spread over the reports' months
-	// (at least a year); two of them are still open at Now.
+	// (at least a year); three of them are still open at Now.
 	Incidents int
 	// Components and Groups shape the status page; defaults 10 and 3.
 	Components, Groups int

@@ -122,7 +122,7 @@ func TestLoadersAcceptSite(t *testing.T) {
 					}
 				}
 			}
-			if want := min(2, tt.opts.Incidents); open != want || len(gs.Open) != want {
+			if want := min(openIncidents, tt.opts.Incidents); open != want || len(gs.Open) != want {
 				t.Errorf("%d incidents open at now (site says %d), want %d", open, len(gs.Open), want)
 			}
 			var inProgress, upcoming int

@@ -66,14 +66,18 @@ type incident struct {
 	open    bool
 }
 
-// writeIncidents writes the incidents: the newest two still open, the rest
-// resolved, started at random times over the span.
+// openIncidents is how many incidents are open at Now: three, as in the
+// status page's size budget (10 components, 90 days, 3 active incidents).
+const openIncidents = 3
+
+// writeIncidents writes the incidents: the newest openIncidents still
+// open, the rest resolved, started at random times over the span.
 func (g *gen) writeIncidents() error {
 	n := g.opts.Incidents
 	incs := make([]incident, n)
 	span := g.span() - 48*time.Hour
 	for i := range incs {
-		if i < 2 {
+		if i < openIncidents {
 			// Open incidents started within the last hours.
 			incs[i] = incident{started: g.now.Add(-time.Duration(g.between(30, 300)) * time.Minute), open: true}
 			continue
