@@ -17,23 +17,70 @@ type Output interface {
 }
 
 // MemOutput keeps rendered files in memory (preview server, check, tests).
+// It is a PageMemo: a MemOutput made with NewMemOutputAfter reuses the
+// pages of the previous one that were rendered from the same data, which
+// keeps the preview's rebuilds quick on a big site.
 type MemOutput struct {
 	mu    sync.Mutex
 	files map[string][]byte
+	keys  map[string]digest.Key
+	prev  *MemOutput
 }
 
 // NewMemOutput returns an empty MemOutput.
-func NewMemOutput() *MemOutput { return &MemOutput{files: map[string][]byte{}} }
+func NewMemOutput() *MemOutput { return NewMemOutputAfter(nil) }
+
+// NewMemOutputAfter returns an empty MemOutput for the build after the one
+// that rendered into prev (nil: none). prev must not be written to any more.
+func NewMemOutputAfter(prev *MemOutput) *MemOutput {
+	return &MemOutput{files: map[string][]byte{}, keys: map[string]digest.Key{}, prev: prev}
+}
 
 // WriteFile implements Output.
 func (m *MemOutput) WriteFile(name string, data []byte) error {
+	return m.WritePage(name, digest.Key{}, data)
+}
+
+// WritePage implements PageMemo.
+func (m *MemOutput) WritePage(name string, key digest.Key, data []byte) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if _, dup := m.files[name]; dup {
 		return fmt.Errorf("%s rendered twice", name)
 	}
 	m.files[name] = data
+	if !key.IsZero() {
+		m.keys[name] = key
+	}
 	return nil
+}
+
+// Reuse implements PageMemo.
+func (m *MemOutput) Reuse(name string, key digest.Key) bool {
+	if m.prev == nil || key.IsZero() {
+		return false
+	}
+	m.prev.mu.Lock()
+	old, ok := m.prev.keys[name]
+	data := m.prev.files[name]
+	m.prev.mu.Unlock()
+	if !ok || old != key {
+		return false
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, dup := m.files[name]; dup {
+		return false
+	}
+	m.files[name], m.keys[name] = data, key
+	return true
+}
+
+// Forget drops the link to the previous build's output, so it can be freed.
+func (m *MemOutput) Forget() {
+	m.mu.Lock()
+	m.prev = nil
+	m.mu.Unlock()
 }
 
 // Files returns the rendered files by name.

@@ -4,11 +4,17 @@ import (
 	"bytes"
 	"errors"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+
+	"github.com/bulletin-dev/bulletin/internal/config"
+	"github.com/bulletin-dev/bulletin/internal/digest"
+	"github.com/bulletin-dev/bulletin/themes"
 )
 
 // readTree returns every regular file under dir by slash path.
@@ -196,4 +202,83 @@ func TestMemOutputRefusesDuplicates(t *testing.T) {
 	if !slices.Equal(m.Names(), []string{"index.html"}) {
 		t.Errorf("names %v", m.Names())
 	}
+}
+
+// TestMemOutputReuse renders a site twice in memory, the second time after
+// the first as the preview server does: the pages come out the same, the
+// second build reuses every memoized page, and an edit shows.
+func TestMemOutputReuse(t *testing.T) {
+	dir := copyDir(t, statusSiteDir)
+	render := func(prev *MemOutput) (*MemOutput, int) {
+		cfg, err := config.Load(filepath.Join(dir, "config.toml"), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := Load(cfg, Options{Dir: dir, Now: statusNow, Builtin: themes.FS, CodeVersion: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := NewMemOutputAfter(prev)
+		var reused atomic.Int64
+		if err := s.Render(countReuse{out, &reused}); err != nil {
+			t.Fatal(err)
+		}
+		out.Forget()
+		return out, int(reused.Load())
+	}
+	first, reused := render(nil)
+	if reused != 0 {
+		t.Errorf("first build reused %d pages", reused)
+	}
+	second, reused := render(first)
+	if !maps.EqualFunc(second.Files(), first.Files(), bytes.Equal) {
+		t.Error("the second build differs")
+	}
+	pages := 0
+	for name := range first.Files() {
+		if strings.HasPrefix(name, "incidents/") || strings.HasPrefix(name, "status/history/") || strings.HasPrefix(name, "reports/2") {
+			pages++
+		}
+	}
+	if reused != pages {
+		t.Errorf("second build reused %d pages, want %d", reused, pages)
+	}
+	path := filepath.Join(dir, "content", "incidents", "2026-09-20-slow-website.md")
+	src := string(mustRead(t, path))
+	edited := strings.Replace(src, `title = "`, `title = "Edited: `, 1)
+	if edited == src {
+		t.Fatal("the edit changes nothing")
+	}
+	writeFile(t, path, edited)
+	third, reused := render(second)
+	if reused >= pages {
+		t.Errorf("after an edit, %d of %d pages reused", reused, pages)
+	}
+	want := renderDir(t, dir, statusNow)
+	if !maps.EqualFunc(third.Files(), want, bytes.Equal) {
+		t.Error("the build after an edit differs from a fresh one")
+	}
+}
+
+// countReuse counts the pages its MemOutput reused.
+type countReuse struct {
+	*MemOutput
+	n *atomic.Int64
+}
+
+func (c countReuse) Reuse(name string, key digest.Key) bool {
+	ok := c.MemOutput.Reuse(name, key)
+	if ok {
+		c.n.Add(1)
+	}
+	return ok
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
