@@ -41,7 +41,45 @@ type Document struct {
 	// FrontLine is the line of the file on which the front matter's first
 	// key stands (one past the opening delimiter).
 	FrontLine int
-	lines     map[string]int
+	// lines are the file lines of the front matter's keys, sorted by key:
+	// a slice rather than a map, since a warm load (see Loader) decodes the
+	// lines of every content file from the cache and a slice is made in one
+	// allocation and no hashing.
+	lines []keyLine
+}
+
+// keyLine is the file line of a front matter key.
+type keyLine struct {
+	key  string
+	line int
+}
+
+// sortedLines returns the key lines of m, sorted by key.
+func sortedLines(m map[string]int) []keyLine {
+	lines := make([]keyLine, 0, len(m))
+	for k, l := range m {
+		lines = append(lines, keyLine{k, l})
+	}
+	slices.SortFunc(lines, func(a, b keyLine) int { return strings.Compare(a.key, b.key) })
+	return lines
+}
+
+// line returns the file line of key, and false when key has none.
+func (d *Document) line(key string) (int, bool) {
+	// sort.Search and slices.BinarySearchFunc would make key escape.
+	lo, hi := 0, len(d.lines)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if d.lines[m].key < key {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(d.lines) && d.lines[lo].key == key {
+		return d.lines[lo].line, true
+	}
+	return 0, false
 }
 
 // Line returns the file line of a front matter key given as a dotted path
@@ -49,7 +87,7 @@ type Document struct {
 // parent, then to the first line of the front matter.
 func (d *Document) Line(key string) int {
 	for key != "" {
-		if l, ok := d.lines[key]; ok {
+		if l, ok := d.line(key); ok {
 			return l
 		}
 		i := strings.LastIndexByte(key, '.')
@@ -76,11 +114,7 @@ type captured struct {
 // may be YAML (between --- lines) or TOML (between +++ lines). A file without
 // front matter is an error: every content file needs at least a title.
 func Decode(path string, src []byte, v any) (*Document, error) {
-	src = bytes.TrimPrefix(src, []byte("\ufeff"))
-	// Only a file with Windows line ends is copied.
-	if bytes.Contains(src, []byte("\r\n")) {
-		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
-	}
+	src = normalize(src)
 	var c captured
 	capture := func(format string) frontmatter.UnmarshalFunc {
 		return func(data []byte, _ any) error {
@@ -135,6 +169,17 @@ func Decode(path string, src []byte, v any) (*Document, error) {
 	return d, nil
 }
 
+// normalize returns src without a byte order mark and with Unix line ends:
+// the text Decode reads, lines and body included. Only a file with Windows
+// line ends is copied.
+func normalize(src []byte) []byte {
+	src = bytes.TrimPrefix(src, []byte("\ufeff"))
+	if bytes.Contains(src, []byte("\r\n")) {
+		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
+	}
+	return src
+}
+
 // openingDelimiter returns the front matter delimiter the file opens with
 // (its first line that is not blank) and the offset of that line. It reads
 // no further than that line.
@@ -176,8 +221,6 @@ var yamlLineErr = regexp.MustCompile(`^line (\d+): (.*)$`)
 // KnownFields does, from a single parse: the tree that gives the key lines
 // is checked for unknown keys (see unknownYAMLKeys) and then decoded.
 func (d *Document) decodeYAML(data []byte, v any) error {
-	// About one key per line: sized so that indexing rarely regrows it.
-	d.lines = make(map[string]int, bytes.Count(data, []byte("\n")))
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return d.yamlError(err)
@@ -185,7 +228,10 @@ func (d *Document) decodeYAML(data []byte, v any) error {
 	if root.Kind == 0 {
 		return nil // empty front matter: no document at all
 	}
-	d.indexYAML(root.Content[0], "")
+	// About one key per line: sized so that indexing rarely regrows it.
+	idx := make(map[string]int, bytes.Count(data, []byte("\n")))
+	d.indexYAML(idx, root.Content[0], "")
+	d.lines = sortedLines(idx)
 	unknown, ok := unknownYAMLKeys(&root, v)
 	if !ok {
 		return d.decodeYAMLStrict(data, v)
@@ -325,21 +371,23 @@ func yamlKind(tag string) string {
 	return tag
 }
 
-func (d *Document) indexYAML(n *yaml.Node, path string) {
+// indexYAML adds the file lines of the keys below n to idx; a key given
+// twice has the line of the last.
+func (d *Document) indexYAML(idx map[string]int, n *yaml.Node, path string) {
 	off := d.FrontLine - 1
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k := n.Content[i]
 			p := join(path, k.Value)
-			d.lines[p] = k.Line + off
-			d.indexYAML(n.Content[i+1], p)
+			idx[p] = k.Line + off
+			d.indexYAML(idx, n.Content[i+1], p)
 		}
 	case yaml.SequenceNode:
 		for i, item := range n.Content {
 			p := join(path, strconv.Itoa(i))
-			d.lines[p] = item.Line + off
-			d.indexYAML(item, p)
+			idx[p] = item.Line + off
+			d.indexYAML(idx, item, p)
 		}
 	}
 }
@@ -347,10 +395,10 @@ func (d *Document) indexYAML(n *yaml.Node, path string) {
 func (d *Document) decodeTOML(data []byte, v any) error {
 	off := d.FrontLine - 1
 	ix := tomlpos.Build(string(data))
-	d.lines = make(map[string]int, len(ix))
 	for k, l := range ix {
-		d.lines[k] = l + off
+		ix[k] = l + off
 	}
+	d.lines = sortedLines(ix)
 	var raw map[string]any
 	if _, err := toml.Decode(string(data), &raw); err != nil {
 		return d.tomlError(err)
@@ -393,7 +441,11 @@ func join(path, k string) string {
 type Timestamp struct {
 	// Raw is the text as written.
 	Raw string
-	t   time.Time
+	// t is the instant in UTC when an offset was given (only the instant
+	// matters to In, and time.Parse would otherwise pick the process's
+	// local zone for an offset that matches it), else the wall-clock time
+	// as if in UTC.
+	t time.Time
 	// local is true when no offset was given.
 	local bool
 }
@@ -419,7 +471,7 @@ func ParseTimestamp(s string) (Timestamp, error) {
 	s = strings.TrimSpace(s)
 	for _, l := range timeLayouts {
 		if t, err := time.Parse(l.layout, s); err == nil {
-			return Timestamp{Raw: s, t: t, local: l.local}, nil
+			return Timestamp{Raw: s, t: t.UTC(), local: l.local}, nil
 		}
 	}
 	return Timestamp{Raw: s}, fmt.Errorf("%q is not a date (2026-10-31) or time (2026-10-31T09:30:00+01:00)", s)
@@ -427,7 +479,7 @@ func ParseTimestamp(s string) (Timestamp, error) {
 
 // MustTimestamp returns t as a Timestamp with its offset.
 func MustTimestamp(t time.Time) Timestamp {
-	return Timestamp{Raw: t.Format(time.RFC3339), t: t}
+	return Timestamp{Raw: t.Format(time.RFC3339), t: t.UTC()}
 }
 
 // UnmarshalYAML implements yaml.Unmarshaler.
@@ -456,7 +508,7 @@ func (ts *Timestamp) UnmarshalTOML(v any) error {
 		// BurntSushi/toml marks values without offset with these zones.
 		name := x.Location().String()
 		local := name == "datetime-local" || name == "date-local"
-		*ts = Timestamp{Raw: x.Format(time.RFC3339), t: x, local: local}
+		*ts = Timestamp{Raw: x.Format(time.RFC3339), t: x.UTC(), local: local}
 		if local {
 			ts.Raw = x.Format("2006-01-02T15:04:05")
 			ts.t = time.Date(x.Year(), x.Month(), x.Day(), x.Hour(), x.Minute(), x.Second(), x.Nanosecond(), time.UTC)

@@ -253,3 +253,25 @@ func TestDecodeFrontMatterRegion(t *testing.T) {
 		})
 	}
 }
+
+// TestDocumentLine: lines are found by key, then by the closest parent,
+// then fall back to the front matter's first line.
+func TestDocumentLine(t *testing.T) {
+	src := "---\ntitle: x\nupdates:\n  - at: 2026-10-14T09:12:00Z\n    status: investigating\n  - status: resolved\n    components:\n      dns: operational\n---\n"
+	var m incidentMeta
+	doc, err := Decode("x.md", []byte(src), &m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]int{
+		"title": 2, "updates": 3, "updates.0": 4, "updates.0.at": 4, "updates.0.status": 5, "updates.1": 6,
+		"updates.1.components.dns": 8, "updates.1.components.web": 7, "updates.1.body": 6, "updates.9": 3, "nope": 1, "": 1,
+	} {
+		if got := doc.Line(key); got != want {
+			t.Errorf("Line(%q) = %d, want %d", key, got, want)
+		}
+	}
+	if !strings.HasPrefix(doc.lines[0].key, "title") || doc.lines[len(doc.lines)-1].key != "updates.1.status" {
+		t.Errorf("lines not sorted: %v", doc.lines)
+	}
+}
