@@ -232,11 +232,15 @@ type updateMeta struct {
 // site's components and zone. It returns the incident (possibly partial)
 // alongside a *diag.ListError of every problem.
 func ParseIncident(path string, src []byte, cfg *config.Config) (*Incident, error) {
-	var m incidentMeta
-	doc, err := Decode(path, src, &m)
-	if err != nil {
-		return nil, err
-	}
+	return Loader{}.parseIncident(path, src, cfg)
+}
+
+// newIncident validates the front matter m of doc against cfg and makes
+// the incident of it. It depends on nothing but its arguments: the
+// Loader's cache holds doc and m, never an incident, so validation (the
+// zone, the components of the config) runs on every load.
+func newIncident(doc *Document, m *incidentMeta, cfg *config.Config) (*Incident, error) {
+	path := doc.Path
 	loc := location(cfg)
 	inc := &Incident{
 		Document:   doc,
@@ -339,9 +343,14 @@ func ParseIncident(path string, src []byte, cfg *config.Config) (*Incident, erro
 // together as a *diag.ListError, alongside the incidents that parsed. A
 // missing directory means no incidents.
 func LoadIncidents(dir string, cfg *config.Config) ([]*Incident, error) {
+	return Loader{}.Incidents(dir, cfg)
+}
+
+// Incidents is LoadIncidents through l's cache.
+func (l Loader) Incidents(dir string, cfg *config.Config) ([]*Incident, error) {
 	var p diag.List
 	out, err := parseDir(dir, &p, func(path string, src []byte) (*Incident, error) {
-		return ParseIncident(path, src, cfg)
+		return l.parseIncident(path, src, cfg)
 	})
 	if err != nil {
 		return nil, err
@@ -372,10 +381,15 @@ type StatusContent struct {
 // are published under /incidents/<slug>/. All problems are returned in one
 // *diag.ListError alongside what parsed.
 func LoadStatusContent(incidentsDir, maintenanceDir string, cfg *config.Config) (*StatusContent, error) {
+	return Loader{}.StatusContent(incidentsDir, maintenanceDir, cfg)
+}
+
+// StatusContent is LoadStatusContent through l's cache.
+func (l Loader) StatusContent(incidentsDir, maintenanceDir string, cfg *config.Config) (*StatusContent, error) {
 	var p diag.List
-	incs, err := LoadIncidents(incidentsDir, cfg)
+	incs, err := l.Incidents(incidentsDir, cfg)
 	p.Add(incidentsDir, err)
-	ms, err := LoadMaintenance(maintenanceDir, cfg)
+	ms, err := l.Maintenance(maintenanceDir, cfg)
 	p.Add(maintenanceDir, err)
 	bySlug := map[string]string{}
 	for _, i := range incs {

@@ -155,11 +155,15 @@ type maintenanceUpdateMeta struct {
 // site's components and zone. It returns the window (possibly partial)
 // alongside a *diag.ListError of every problem.
 func ParseMaintenance(path string, src []byte, cfg *config.Config) (*Maintenance, error) {
-	var mm maintenanceMeta
-	doc, err := Decode(path, src, &mm)
-	if err != nil {
-		return nil, err
-	}
+	return Loader{}.parseMaintenance(path, src, cfg)
+}
+
+// newMaintenance validates the front matter mm of doc against cfg and
+// makes the window of it. It depends on nothing but its arguments: the
+// Loader's cache holds doc and mm, never a window, so validation runs on
+// every load.
+func newMaintenance(doc *Document, mm *maintenanceMeta, cfg *config.Config) (*Maintenance, error) {
+	path := doc.Path
 	loc := location(cfg)
 	m := &Maintenance{
 		Document:                  doc,
@@ -219,9 +223,14 @@ func ParseMaintenance(path string, src []byte, cfg *config.Config) (*Maintenance
 // minutes cannot both count and be excluded. All problems of all files are
 // returned together as a *diag.ListError, alongside the windows that parsed.
 func LoadMaintenance(dir string, cfg *config.Config) ([]*Maintenance, error) {
+	return Loader{}.Maintenance(dir, cfg)
+}
+
+// Maintenance is LoadMaintenance through l's cache.
+func (l Loader) Maintenance(dir string, cfg *config.Config) ([]*Maintenance, error) {
 	var p diag.List
 	out, err := parseDir(dir, &p, func(path string, src []byte) (*Maintenance, error) {
-		return ParseMaintenance(path, src, cfg)
+		return l.parseMaintenance(path, src, cfg)
 	})
 	if err != nil {
 		return nil, err

@@ -160,11 +160,14 @@ var reportName = regexp.MustCompile(`^(\d{4}-\d{2})\.md$`)
 
 // ParseReport decodes and validates one report file. loc is the site's zone.
 func ParseReport(path string, src []byte, loc *time.Location) (*Report, error) {
-	var m reportMeta
-	doc, err := Decode(path, src, &m)
-	if err != nil {
-		return nil, err
-	}
+	return Loader{}.parseReport(path, src, loc)
+}
+
+// newReport validates the front matter m of doc and makes the report of it.
+// It depends on nothing but its arguments: the Loader's cache holds doc
+// and m, never a report, so validation runs on every load.
+func newReport(doc *Document, m *reportMeta, loc *time.Location) (*Report, error) {
+	path := doc.Path
 	r := &Report{
 		Document:    doc,
 		Title:       strings.TrimSpace(m.Title),
@@ -262,6 +265,11 @@ func nonNil(s []string) []string {
 // *diag.ListError; reports that parsed are returned alongside. A missing
 // directory means no reports.
 func LoadReports(dir string, loc *time.Location) ([]*Report, error) {
+	return Loader{}.Reports(dir, loc)
+}
+
+// Reports is LoadReports through l's cache.
+func (l Loader) Reports(dir string, loc *time.Location) ([]*Report, error) {
 	var p diag.List
 	// Every report that names a month claims it, even one with other
 	// problems: a copy of a report ("2026-10 copy.md", whose name is
@@ -270,7 +278,7 @@ func LoadReports(dir string, loc *time.Location) ([]*Report, error) {
 	var mu sync.Mutex
 	claims := map[string][]*Report{}
 	parsed, err := parseDir(dir, &p, func(path string, src []byte) (*Report, error) {
-		r, err := ParseReport(path, src, loc)
+		r, err := l.parseReport(path, src, loc)
 		if r != nil && snapshot.ValidMonth(r.Month) && !namesOtherMonth(path, r.Month) {
 			mu.Lock()
 			claims[r.Month] = append(claims[r.Month], r)
