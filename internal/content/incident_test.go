@@ -3,6 +3,7 @@ package content
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -318,5 +319,20 @@ func TestLoadStatusContent(t *testing.T) {
 	}
 	if got := strings.Join(slugs, ","); got != "db-b,web,db-a" {
 		t.Errorf("maintenance newest first without the duplicate slug: %s", got)
+	}
+}
+
+// TestValidSlugLikeRegexp: ValidSlug says what the regexp it replaces
+// says.
+func TestValidSlugLikeRegexp(t *testing.T) {
+	re := regexp.MustCompile(`^[a-z0-9][a-z0-9-]*$`)
+	cases := []string{"", "a", "-", "-a", "a-", "2026-10-14-dns", "A", "a_b", "a.b", "a b", "a\n", "\na", "ä", "a\xff", "a--b", "0", "z9-"}
+	for c := byte(0); c < 0x80; c++ {
+		cases = append(cases, string([]byte{c}), "a"+string([]byte{c}), string([]byte{c})+"a")
+	}
+	for _, s := range cases {
+		if got, want := ValidSlug(s), re.MatchString(s); got != want {
+			t.Errorf("ValidSlug(%q) = %v, the regexp says %v", s, got, want)
+		}
 	}
 }
