@@ -2,7 +2,6 @@ package content
 
 import (
 	"errors"
-	"os"
 	"runtime"
 	"sync"
 
@@ -29,8 +28,9 @@ func parseDir[T any](dir string, p *diag.List, parse func(path string, src []byt
 	next := make(chan int)
 	for range min(runtime.GOMAXPROCS(0), len(paths)) {
 		wg.Go(func() {
+			var files fileReader
 			for i := range next {
-				src, err := os.ReadFile(paths[i])
+				src, err := files.read(paths[i])
 				if err != nil {
 					results[i].err = diag.Errorf(paths[i], 0, "read: %v", errors.Unwrap(err))
 					continue
