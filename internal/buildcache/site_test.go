@@ -38,41 +38,69 @@ func buildAt(tb testing.TB, dir string, cached bool, now time.Time) (map[string]
 // buildOut is buildAt that also returns what the build did to dir/public.
 func buildOut(tb testing.TB, dir string, cached bool, now time.Time) (map[string][]byte, Stats, outdir.Stats) {
 	tb.Helper()
-	cfg, err := config.Load(filepath.Join(dir, "config.toml"), "production")
+	b, err := tryBuild(tb, dir, cached, now)
 	if err != nil {
 		tb.Fatal(err)
+	}
+	return b.files, b.markdown, b.out
+}
+
+// built is what a build made, and what it took from the caches.
+type built struct {
+	files               map[string][]byte
+	markdown, documents Stats
+	out                 outdir.Stats
+}
+
+// tryBuild builds as bulletin build does and returns the site's problems.
+// With the caches it parses content through the document cache, renders
+// markdown through the markdown cache, and saves both after a successful
+// build.
+func tryBuild(tb testing.TB, dir string, cached bool, now time.Time) (built, error) {
+	tb.Helper()
+	cfg, err := config.Load(filepath.Join(dir, "config.toml"), "production")
+	if err != nil {
+		return built{}, err
 	}
 	opts := site.Options{Dir: dir, Now: now, Builtin: themes.FS}
 	if !cached {
 		s, err := site.Load(cfg, opts)
 		if err != nil {
-			tb.Fatal(err)
+			return built{}, err
 		}
 		out := site.NewMemOutput()
 		if err := s.Render(out); err != nil {
-			tb.Fatal(err)
+			return built{}, err
 		}
-		return out.Files(), Stats{}, outdir.Stats{}
+		return built{files: out.Files()}, nil
 	}
 	c, err := ForSite(dir, cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
+	docs, err := DocumentsForSite(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	opts.Markdown = c
+	opts.Documents = docs
 	opts.CodeVersion = "test build"
 	s, err := site.Load(cfg, opts)
 	if err != nil {
-		tb.Fatal(err)
+		return built{documents: docs.Stats()}, err
 	}
 	public := filepath.Join(dir, "public")
 	ost, err := outdir.Build(public, outdir.Options{Manifest: OutputManifest(dir, public)}, func(w *outdir.Writer) error { return s.Render(w) })
 	if err != nil {
-		tb.Fatal(err)
+		return built{documents: docs.Stats()}, err
 	}
 	if err := c.Save(); err != nil {
 		tb.Fatal(err)
 	}
-	return readTree(tb, public), c.Stats(), ost
+	if err := docs.Save(); err != nil {
+		tb.Fatal(err)
+	}
+	return built{files: readTree(tb, public), markdown: c.Stats(), documents: docs.Stats(), out: ost}, nil
 }
 
 // readTree returns the files below dir by slash path.
@@ -119,21 +147,35 @@ func genSite(tb testing.TB) (string, *benchgen.Site) {
 }
 
 // TestCachedBuildIsIdentical: a cold and a warm cached build give the bytes
-// of a build without cache, and the warm one renders nothing.
+// of a build without cache, and the warm one parses and renders nothing.
 func TestCachedBuildIsIdentical(t *testing.T) {
-	dir, _ := genSite(t)
+	dir, gs := genSite(t)
 	plain, _ := build(t, dir, false)
-	cold, st := build(t, dir, true)
-	sameFiles(t, "cold cache", cold, plain)
+	cold, err := tryBuild(t, dir, true, buildNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameFiles(t, "cold cache", cold.files, plain)
 	// Hits on a cold cache are documents repeated within the build
 	// (the same one-line update on many incidents).
-	if st.Misses == 0 {
-		t.Errorf("cold cache: %+v, want misses", st)
+	if cold.markdown.Misses == 0 {
+		t.Errorf("cold cache: %+v, want misses", cold.markdown)
 	}
-	warm, st, out := buildOut(t, dir, true, buildNow)
+	files := int64(len(gs.Reports) + len(gs.Incidents) + len(gs.Maintenance))
+	if cold.documents.Misses != files || cold.documents.Hits != 0 {
+		t.Errorf("cold document cache: %+v, want %d misses", cold.documents, files)
+	}
+	w, err := tryBuild(t, dir, true, buildNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	warm, st, out := w.files, w.markdown, w.out
 	sameFiles(t, "warm cache", warm, plain)
 	if st.Misses != 0 || st.Hits == 0 {
 		t.Errorf("warm cache: %+v, want only hits", st)
+	}
+	if w.documents.Misses != 0 || w.documents.Hits != files {
+		t.Errorf("warm document cache: %+v, want %d hits", w.documents, files)
 	}
 	// Every report, incident and history page was reused, not rendered,
 	// and nothing in public/ was written.
@@ -284,6 +326,21 @@ func TestNeverStale(t *testing.T) {
 			if err := os.Remove(filepath.Join(dir, "content", "reports", gs.Reports[1]+".md")); err != nil {
 				t.Fatal(err)
 			}
+		}, time.Time{}},
+		{"incident impact, in its front matter", func(t *testing.T, dir string, gs *benchgen.Site) {
+			edit(t, filepath.Join(dir, "content", "incidents", gs.Incidents[7]+".md"), func(s string) string {
+				return regexp.MustCompile(`(?m)^impact: .*$`).ReplaceAllStringFunc(s, func(m string) string {
+					if m == "impact: critical" {
+						return "impact: none"
+					}
+					return "impact: critical"
+				})
+			})
+		}, time.Time{}},
+		{"incident update status, in its front matter", func(t *testing.T, dir string, gs *benchgen.Site) {
+			edit(t, filepath.Join(dir, "content", "incidents", gs.Incidents[8]+".md"), func(s string) string {
+				return strings.Replace(s, "    status: investigating\n", "    status: identified\n", 1)
+			})
 		}, time.Time{}},
 		{"incident title, shown in its month's report", func(t *testing.T, dir string, gs *benchgen.Site) {
 			edit(t, filepath.Join(dir, "content", "incidents", gs.Incidents[len(gs.Incidents)/2]+".md"), func(s string) string {

@@ -22,10 +22,12 @@ import (
 type buildFlags struct {
 	siteFlags
 	drafts, future bool
-	// useCache keeps rendered markdown in the site's .cache/ between
-	// builds; cache is the cache loadSite opened.
+	// useCache keeps rendered markdown and parsed content in the site's
+	// .cache/ between builds; cache and docs are the caches loadSite
+	// opened.
 	useCache bool
 	cache    *buildcache.Cache
+	docs     *buildcache.Documents
 }
 
 func (b *buildFlags) register(fs *flag.FlagSet, defaultEnv string) {
@@ -52,6 +54,9 @@ func (b *buildFlags) loadSite(env Env, defaultEnv string, now time.Time, live bo
 		// A cache that cannot be opened only costs time: build without.
 		if c, err := buildcache.ForSite(b.source, cfg); err == nil {
 			b.cache, opts.Markdown = c, c
+		}
+		if d, err := buildcache.DocumentsForSite(b.source); err == nil {
+			b.docs, opts.Documents = d, d
 		}
 		if id, err := buildcache.BinaryID(); err == nil {
 			opts.CodeVersion = id
@@ -102,6 +107,11 @@ func runBuild(_ context.Context, env Env, args []string) error {
 	}
 	if b.cache != nil {
 		if err := b.cache.Save(); err != nil {
+			fmt.Fprintf(env.Stderr, "bulletin build: %v (the site was built)\n", err)
+		}
+	}
+	if b.docs != nil {
+		if err := b.docs.Save(); err != nil {
 			fmt.Fprintf(env.Stderr, "bulletin build: %v (the site was built)\n", err)
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/bulletin-dev/bulletin/internal/buildcache"
 	"github.com/bulletin-dev/bulletin/internal/server"
 	"github.com/bulletin-dev/bulletin/internal/site"
 )
@@ -33,6 +34,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		return fmt.Errorf("listen: %w (is another bulletin serve running? try --port)", err)
 	}
 	addr := "http://" + ln.Addr().String() + "/"
+	// Each rebuild parses only the content files that changed, as bulletin
+	// build does; a cache that cannot be opened only costs time.
+	docs, docsErr := buildcache.DocumentsForSite(b.source)
 	build := func() (map[string][]byte, error) {
 		cfg, err := b.load(env, "development")
 		if err != nil {
@@ -40,13 +44,22 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		}
 		// Links in the preview must point at the preview.
 		cfg.BaseURL = addr
-		s, err := site.Load(cfg, site.Options{Dir: b.source, Drafts: b.drafts, Future: true, Now: env.Now(), Builtin: builtinThemes(), LiveReload: true})
+		opts := site.Options{Dir: b.source, Drafts: b.drafts, Future: true, Now: env.Now(), Builtin: builtinThemes(), LiveReload: true}
+		if docsErr == nil {
+			opts.Documents = docs
+		}
+		s, err := site.Load(cfg, opts)
 		if err != nil {
 			return nil, err
 		}
 		out := site.NewMemOutput()
 		if err := s.Render(out); err != nil {
 			return nil, err
+		}
+		if docsErr == nil {
+			if err := docs.Save(); err != nil {
+				fmt.Fprintf(env.Stderr, "bulletin serve: %v (the site was built)\n", err)
+			}
 		}
 		return out.Files(), nil
 	}

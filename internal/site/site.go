@@ -56,6 +56,10 @@ type Options struct {
 	// incidents, maintenance) in place of calling the renderer directly:
 	// internal/buildcache serves unchanged documents from its cache.
 	Markdown MarkdownCache
+	// Documents, when set, keeps the parsed content files between loads
+	// (internal/buildcache): an unchanged file is not parsed again, and
+	// is still validated against the config.
+	Documents content.ParseCache
 	// CodeVersion identifies the program doing the build (its templates
 	// functions and built-in theme): see buildcache.BinaryID. When set,
 	// and the output is a PageMemo, report and incident pages rendered by
@@ -115,7 +119,8 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 	}
 	s := &Site{cfg: cfg, opts: opts, md: markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML})}
 	var problems diag.List
-	reports, err := content.LoadReports(filepath.Join(opts.Dir, "content", "reports"), cfg.Location)
+	ld := content.Loader{Cache: opts.Documents}
+	reports, err := ld.Reports(filepath.Join(opts.Dir, "content", "reports"), cfg.Location)
 	problems.Add(filepath.Join(opts.Dir, "content", "reports"), err)
 	s.all = reports
 	for _, r := range reports {
@@ -139,7 +144,7 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 		}
 	}
 	s.snapshots = snaps
-	s.status, err = content.LoadStatusContent(filepath.Join(opts.Dir, "content", "incidents"), filepath.Join(opts.Dir, "content", "maintenance"), cfg)
+	s.status, err = ld.StatusContent(filepath.Join(opts.Dir, "content", "incidents"), filepath.Join(opts.Dir, "content", "maintenance"), cfg)
 	problems.Add(filepath.Join(opts.Dir, "content"), err)
 	theme, err := NewTheme(opts.Dir, cfg.Theme, opts.Builtin)
 	if err != nil {
