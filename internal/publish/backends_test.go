@@ -22,6 +22,8 @@ type backend struct {
 	// writes in two steps (fileblob: stat, then rename), so two creates at
 	// the same instant can both succeed.
 	racyCreate bool
+	// coarseModTime is set for stores that keep ModTime to the second.
+	coarseModTime bool
 }
 
 func memBackend() backend {
@@ -70,7 +72,7 @@ func versityBackend(tb testing.TB) (backend, bool) {
 		return backend{}, false
 	}
 	srv := s3test.Start(tb)
-	return backend{name: "versitygw", open: func(tb testing.TB, prefix string) (*blob.Bucket, *blob.Bucket) {
+	return backend{name: "versitygw", coarseModTime: true, open: func(tb testing.TB, prefix string) (*blob.Bucket, *blob.Bucket) {
 		tb.Helper()
 		ctx := context.Background()
 		base := srv.NewBucket(tb)

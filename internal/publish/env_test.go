@@ -52,12 +52,21 @@ type env struct {
 	root, site *blob.Bucket
 	rec        *recorder
 	log        *syncBuffer
+	// age, when set, runs the publishes that much later than the clock,
+	// as if the site's files and objects had been written that long
+	// before: long enough for the digest cache and the manifest to take
+	// them in, which they do not for anything written within racyWindow.
+	age time.Duration
+	// digests is the digest cache file.
+	digests string
 }
 
 func newEnv(tb testing.TB, b backend, prefix string) *env {
 	tb.Helper()
 	root, site := b.open(tb, prefix)
-	e := &env{tb: tb, backend: b, dir: filepath.Join(tb.TempDir(), "public"), root: root, site: site, log: &syncBuffer{}}
+	tmp := tb.TempDir()
+	e := &env{tb: tb, backend: b, dir: filepath.Join(tmp, "public"), root: root, site: site, log: &syncBuffer{},
+		digests: filepath.Join(tmp, "cache", "digests")}
 	e.rec = &recorder{Bucket: site}
 	for k, v := range baseSite() {
 		e.write(k, v)
@@ -133,6 +142,11 @@ func (e *env) options(mods ...func(*Options)) Options {
 		Owner:      "test",
 		Log:        e.log,
 		Verbose:    true,
+
+		DigestCache: e.digests,
+	}
+	if e.age != 0 {
+		o.Now = func() time.Time { return time.Now().Add(e.age) }
 	}
 	for _, m := range mods {
 		m(&o)
@@ -173,7 +187,7 @@ func (e *env) mustPublish(want Summary, mods ...func(*Options)) {
 }
 
 // assertMirror checks that the bucket holds exactly the site, byte for
-// byte, with the headers rules give, and no lock.
+// byte, with the headers rules give, and no lock; the manifest aside.
 func (e *env) assertMirror(rules *Rules) {
 	e.tb.Helper()
 	ctx := context.Background()
@@ -188,7 +202,9 @@ func (e *env) assertMirror(rules *Rules) {
 		if err != nil {
 			e.tb.Fatal(err)
 		}
-		keys = append(keys, obj.Key)
+		if obj.Key != ManifestKey {
+			keys = append(keys, obj.Key)
+		}
 	}
 	want := slices.Sorted(maps.Keys(local))
 	if !slices.Equal(keys, want) {
@@ -307,15 +323,52 @@ func (e *env) exists(key string) bool {
 	return ok
 }
 
-// recorder is a Bucket that records uploads and deletes, and lets a test
-// fail or hold an upload.
+// recorder is a Bucket that records uploads and deletes, counts requests,
+// and lets a test fail or hold an upload.
 type recorder struct {
 	Bucket
 	mu     sync.Mutex
 	events []event
 	writes int
+	calls  requests
 	// hook, when set, runs before each upload; an error fails it.
 	hook func(key string) error
+}
+
+// requests counts the requests to a bucket, other than the lock's: lists,
+// attribute reads, whole-object reads and writes of the manifest.
+type requests struct {
+	Lists, Attributes, Reads, ManifestWrites int
+}
+
+func (r *recorder) count(key string, n *int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if key != LockKey {
+		*n++
+	}
+}
+
+func (r *recorder) ListPage(ctx context.Context, token []byte, size int, opts *blob.ListOptions) ([]*blob.ListObject, []byte, error) {
+	r.count("", &r.calls.Lists)
+	return r.Bucket.ListPage(ctx, token, size, opts)
+}
+
+func (r *recorder) Attributes(ctx context.Context, key string) (*blob.Attributes, error) {
+	r.count(key, &r.calls.Attributes)
+	return r.Bucket.Attributes(ctx, key)
+}
+
+func (r *recorder) ReadAll(ctx context.Context, key string) ([]byte, error) {
+	r.count(key, &r.calls.Reads)
+	return r.Bucket.ReadAll(ctx, key)
+}
+
+// counted returns the requests counted since the last reset.
+func (r *recorder) counted() requests {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.calls
 }
 
 type event struct {
@@ -332,18 +385,24 @@ func (r *recorder) setHook(h func(string) error) {
 func (r *recorder) reset() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.events, r.writes = nil, 0
+	r.events, r.writes, r.calls = nil, 0, requests{}
 }
 
+// Upload records the uploads of the site's files (not the lock's or the
+// manifest's) and runs the hook before them.
 func (r *recorder) Upload(ctx context.Context, key string, rd io.Reader, opts *blob.WriterOptions) error {
+	site := key != LockKey && key != ManifestKey
 	r.mu.Lock()
 	r.writes++
+	if key == ManifestKey {
+		r.calls.ManifestWrites++
+	}
 	hook := r.hook
-	if key != LockKey {
+	if site {
 		r.events = append(r.events, event{key, true})
 	}
 	r.mu.Unlock()
-	if hook != nil && key != LockKey {
+	if hook != nil && site {
 		if err := hook(key); err != nil {
 			return err
 		}
@@ -351,7 +410,7 @@ func (r *recorder) Upload(ctx context.Context, key string, rd io.Reader, opts *b
 	if err := r.Bucket.Upload(ctx, key, rd, opts); err != nil {
 		return err
 	}
-	if key != LockKey {
+	if site {
 		r.mu.Lock()
 		r.events = append(r.events, event{key, false})
 		r.mu.Unlock()

@@ -10,6 +10,7 @@ import (
 	"path"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/bulletin-dev/bulletin/internal/pathglob"
 )
@@ -95,20 +96,41 @@ func escapeGlob(s string) string {
 	return b.String()
 }
 
-// Rules decides the headers of each published file.
+// Rules decides the headers of each published file. It is safe for
+// concurrent use.
 type Rules struct {
 	rules []compiledRule
+
+	// names remembers, by file name, what depends on the name alone:
+	// whether it is fingerprinted, and which rules whose pattern has no
+	// "/" (and so matches the file name in any directory) match it. A
+	// site has thousands of index.html, and such patterns are the costly
+	// ones ("*.{css,js,…}").
+	mu    sync.Mutex
+	names map[string]nameMatch
 }
 
 type compiledRule struct {
 	Rule
 	glob *pathglob.Glob
+	// bit is the rule's bit in nameMatch.rules, or -1 when the rule looks
+	// at the whole path (or there are too many rules to remember).
+	bit int
 }
+
+type nameMatch struct {
+	fingerprinted bool
+	rules         uint64
+}
+
+// maxNames bounds Rules.names.
+const maxNames = 1 << 14
 
 // NewRules compiles rules, applied in order: for each header, the last
 // matching rule that sets it wins.
 func NewRules(rules []Rule) (*Rules, error) {
-	r := &Rules{}
+	r := &Rules{names: map[string]nameMatch{}}
+	bits := 0
 	for i, rule := range rules {
 		g, err := pathglob.Compile(rule.Pattern)
 		if err != nil {
@@ -119,9 +141,37 @@ func NewRules(rules []Rule) (*Rules, error) {
 				return nil, fmt.Errorf("header rule %d (%s): content type %q: %w", i+1, rule.Pattern, rule.ContentType, err)
 			}
 		}
-		r.rules = append(r.rules, compiledRule{Rule: rule, glob: g})
+		cr := compiledRule{Rule: rule, glob: g, bit: -1}
+		if !strings.Contains(rule.Pattern, "/") && bits < 64 {
+			cr.bit = bits
+			bits++
+		}
+		r.rules = append(r.rules, cr)
 	}
 	return r, nil
+}
+
+// byName returns what the rules make of the file name of key.
+func (r *Rules) byName(key string) nameMatch {
+	name := path.Base(key)
+	r.mu.Lock()
+	m, ok := r.names[name]
+	r.mu.Unlock()
+	if ok {
+		return m
+	}
+	m.fingerprinted = fingerprinted(name)
+	for _, rule := range r.rules {
+		if rule.bit >= 0 && rule.glob.Match(name) {
+			m.rules |= 1 << rule.bit
+		}
+	}
+	r.mu.Lock()
+	if r.names != nil && len(r.names) < maxNames {
+		r.names[name] = m
+	}
+	r.mu.Unlock()
+	return m
 }
 
 // Headers returns the headers for the file at key (a slash path relative to
@@ -131,12 +181,12 @@ func NewRules(rules []Rule) (*Rules, error) {
 func (r *Rules) Headers(key string, head []byte) Headers {
 	var h Headers
 	gzip := false
-	fp := fingerprinted(key)
+	name := r.byName(key)
 	for _, rule := range r.rules {
-		if rule.Fingerprinted && !fp {
+		if rule.Fingerprinted && !name.fingerprinted {
 			continue
 		}
-		if !rule.glob.Match(key) {
+		if rule.bit >= 0 && name.rules&(1<<rule.bit) == 0 || rule.bit < 0 && !rule.glob.Match(key) {
 			continue
 		}
 		if rule.ContentType != "" {
@@ -208,6 +258,9 @@ var feedNames = map[string]string{
 }
 
 func contentType(key string, head []byte) string {
+	if t, ok := typeByName(key); ok {
+		return t
+	}
 	name := path.Base(key)
 	ext := strings.ToLower(path.Ext(name))
 	switch ext {
@@ -230,6 +283,18 @@ func contentType(key string, head []byte) string {
 		return http.DetectContentType(head)
 	}
 	return "application/octet-stream"
+}
+
+// typeByName returns the content type of key when its name alone decides
+// it, whatever the content: a known extension other than .xml and .json.
+// A publish need not read such a file to know its headers.
+func typeByName(key string) (string, bool) {
+	ext := strings.ToLower(path.Ext(key))
+	if ext == ".xml" || ext == ".json" {
+		return "", false
+	}
+	t, ok := typesByExt[ext]
+	return t, ok
 }
 
 // sniffXMLFeed tells RSS from Atom by the document's root element.

@@ -3,8 +3,10 @@
 // Blob Storage, or a local directory.
 //
 // A publish is incremental (objects carry the MD5 of their content and a
-// hash of their headers in metadata, so only changed files are sent),
-// ordered (assets, then pages, then feeds and API documents, then the home
+// hash of their headers in metadata, so only changed files are sent; a
+// manifest object records what the last run verified, so that objects listed
+// as untouched since cost no request of their own, and a local digest cache
+// spares reading files that did not change), ordered (assets, then pages, then feeds and API documents, then the home
 // and status pages, then deletions, each phase only after the previous one
 // succeeded), bounded (a cap on deletions guards against wiping a site by
 // publishing the wrong directory) and exclusive (a lock object with an
@@ -26,11 +28,13 @@ import (
 )
 
 // Bucket is the part of *blob.Bucket a publish uses. Keys are relative to
-// the target's prefix. Errors are gocloud errors: gcerrors.Code tells a
-// missing object (NotFound) or a failed conditional write
+// the target's prefix. A run lists the bucket once (ListPage), reads the
+// lock and the manifest (ReadAll), and reads Attributes only of objects the
+// manifest does not vouch for. Errors are gocloud errors: gcerrors.Code
+// tells a missing object (NotFound) or a failed conditional write
 // (FailedPrecondition) from other failures.
 type Bucket interface {
-	List(opts *blob.ListOptions) *blob.ListIterator
+	ListPage(ctx context.Context, pageToken []byte, pageSize int, opts *blob.ListOptions) ([]*blob.ListObject, []byte, error)
 	Attributes(ctx context.Context, key string) (*blob.Attributes, error)
 	ReadAll(ctx context.Context, key string) ([]byte, error)
 	Upload(ctx context.Context, key string, r io.Reader, opts *blob.WriterOptions) error
@@ -78,6 +82,16 @@ type Options struct {
 
 	// Retry bounds the retries of transient storage errors.
 	Retry Retry
+
+	// DigestCache is the file in which the MD5 of every local file is
+	// kept between runs, by the file's size, times and inode, so that
+	// files unchanged since the last run are not read again. A missing or
+	// unreadable cache is an empty one. Empty: no cache, every file is
+	// read.
+	DigestCache string
+	// NoManifest leaves the target's manifest alone: every object whose
+	// size matches has its attributes read, and no manifest is written.
+	NoManifest bool
 
 	// Now returns the current time; nil means time.Now.
 	Now func() time.Time
@@ -139,7 +153,12 @@ type Publisher struct {
 	rules   *Rules
 	exclude []*pathglob.Glob
 	logMu   sync.Mutex
+	// bufs holds *[]byte of readBufSize, for reading files.
+	bufs sync.Pool
 }
+
+// readBufSize is the buffer a file is read through.
+const readBufSize = 64 << 10
 
 // New returns a Publisher for bucket. It fails only on a malformed Exclude
 // pattern.
@@ -167,6 +186,10 @@ func New(bucket Bucket, opts Options) (*Publisher, error) {
 	}
 	opts.Retry = opts.Retry.withDefaults()
 	p := &Publisher{bucket: bucket, opts: opts, rules: opts.Rules}
+	p.bufs.New = func() any {
+		b := make([]byte, readBufSize)
+		return &b
+	}
 	if p.rules == nil {
 		r, err := NewRules(DefaultRules(opts.StatusPath))
 		if err != nil {
@@ -185,7 +208,7 @@ func New(bucket Bucket, opts Options) (*Publisher, error) {
 }
 
 func (p *Publisher) excluded(key string) bool {
-	if key == LockKey {
+	if key == LockKey || key == ManifestKey {
 		return true
 	}
 	for _, g := range p.exclude {

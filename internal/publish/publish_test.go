@@ -446,7 +446,14 @@ func assertPhaseOrder(tb testing.TB, events []event, groups ...[]string) {
 	}
 }
 
-func TestScenarios(t *testing.T) {
+func TestScenarios(t *testing.T) { runScenarios(t, 0) }
+
+// TestScenariosAged runs the scenarios with the digest cache and the
+// manifest in play: as if every file and object had been written a minute
+// before, so that runs after the first take them in and trust them.
+func TestScenariosAged(t *testing.T) { runScenarios(t, time.Minute) }
+
+func runScenarios(t *testing.T, age time.Duration) {
 	for _, kind := range backendKinds() {
 		t.Run(kind.name, func(t *testing.T) {
 			b, ok := kind.start(t)
@@ -456,6 +463,7 @@ func TestScenarios(t *testing.T) {
 			for _, sc := range scenarios() {
 				t.Run(sc.name, func(t *testing.T) {
 					e := newEnv(t, b, sc.prefix)
+					e.age = age
 					sc.run(t, e)
 					if e.exists(LockKey) && !strings.Contains(sc.name, "lost lock") {
 						t.Error("lock object left behind")

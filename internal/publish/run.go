@@ -13,9 +13,10 @@ import (
 )
 
 // Run makes the bucket equal dir: it takes the target's lock, plans, uploads
-// phase by phase, deletes what is gone, and releases the lock. A failure
-// stops the run before the next phase, so the bucket keeps the previous
-// home and status pages, and nothing is deleted; running again converges.
+// phase by phase, deletes what is gone, writes the manifest, and releases
+// the lock. A failure stops the run before the next phase, so the bucket
+// keeps the previous home and status pages, nothing is deleted and the
+// manifest is the previous run's; running again converges.
 //
 // Errors: *LockedError when another publish holds the lock,
 // *DeleteCapError when the run would delete more than MaxDeletes objects
@@ -54,6 +55,8 @@ func (p *Publisher) Run(ctx context.Context, dir string) (sum Summary, err error
 	}
 
 	var mu sync.Mutex
+	var failed []*Upload // uploads that failed, for the digest cache
+	defer func() { p.forgetDigests(plan, failed) }()
 	for phase := PhaseAssets; phase < PhaseDelete; phase++ {
 		var batch []Upload
 		for _, u := range plan.Uploads {
@@ -64,6 +67,9 @@ func (p *Publisher) Run(ctx context.Context, dir string) (sum Summary, err error
 		err := p.parallel(ctx, len(batch), func(ctx context.Context, i int) error {
 			u := &batch[i]
 			if err := p.upload(ctx, u); err != nil {
+				mu.Lock()
+				failed = append(failed, u)
+				mu.Unlock()
 				return err
 			}
 			mu.Lock()
@@ -78,15 +84,37 @@ func (p *Publisher) Run(ctx context.Context, dir string) (sum Summary, err error
 		}
 	}
 
+	if err := p.deleteGone(ctx, l, plan, &sum); err != nil {
+		return sum, err
+	}
+	if plan.writeManifest {
+		// Written last, so that a run that fails leaves the previous
+		// run's. Its entries hold whoever wrote the manifest and
+		// whenever (see manifestEntry), so a failure here only costs the
+		// next run time.
+		if err := p.writeManifest(ctx, plan.manifest); err != nil {
+			if ctx.Err() != nil {
+				return sum, err
+			}
+			p.logf("%v (the next publish reads every object's attributes)", err)
+		}
+	}
+	return sum, nil
+}
+
+// deleteGone deletes the objects whose files are gone, after checking that
+// the lock is still this publish's.
+func (p *Publisher) deleteGone(ctx context.Context, l *lock, plan *Plan, sum *Summary) error {
 	if len(plan.Deletes) == 0 {
-		return sum, nil
+		return nil
 	}
 	// Deleting is the one step that cannot be undone by running again:
 	// make sure no other publish has taken over in the meantime.
 	if err := l.check(ctx); err != nil {
-		return sum, err
+		return err
 	}
-	err = p.parallel(ctx, len(plan.Deletes), func(ctx context.Context, i int) error {
+	var mu sync.Mutex
+	err := p.parallel(ctx, len(plan.Deletes), func(ctx context.Context, i int) error {
 		key := plan.Deletes[i]
 		err := p.retry(ctx, "delete "+key, func() error { return p.bucket.Delete(ctx, key) })
 		if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
@@ -99,9 +127,28 @@ func (p *Publisher) Run(ctx context.Context, dir string) (sum Summary, err error
 		return nil
 	})
 	if err != nil {
-		return sum, fmt.Errorf("delete phase: %w", err)
+		return fmt.Errorf("delete phase: %w", err)
 	}
-	return sum, nil
+	return nil
+}
+
+// forgetDigests drops from the digest cache the files of failed uploads
+// whose digests came from it. An upload whose bytes do not match its MD5
+// fails, and the cache is trusted no further than that: the next run reads
+// such a file again rather than failing the same way.
+func (p *Publisher) forgetDigests(plan *Plan, failed []*Upload) {
+	forgot := false
+	for _, u := range failed {
+		if u.local.cached {
+			delete(plan.cache.files, u.Key)
+			forgot = true
+		}
+	}
+	if forgot && p.opts.DigestCache != "" {
+		if err := plan.cache.save(p.opts.DigestCache); err != nil {
+			p.logf("%v", err)
+		}
+	}
 }
 
 // parallel calls fn for 0..n-1 with at most Workers calls at once, and

@@ -1,0 +1,17 @@
+//go:build darwin || freebsd || netbsd
+
+package publish
+
+import (
+	"io/fs"
+	"syscall"
+)
+
+// statID returns the change time (ns) and inode of fi, or zeros.
+func statID(fi fs.FileInfo) (ctime int64, inode uint64) {
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, 0
+	}
+	return st.Ctimespec.Nano(), uint64(st.Ino)
+}
