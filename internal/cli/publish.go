@@ -2,6 +2,8 @@ package cli
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
@@ -49,7 +51,7 @@ func (e *codedError) ExitCode() int { return e.code }
 // published (or nothing to do), 1 failure, 2 bad command line or target, 3
 // target locked by another publish, 4 delete cap exceeded.
 func runPublish(ctx context.Context, env Env, args []string) error {
-	fs := newFlagSet(env, "publish", "publish [--target NAME | --to URL] [--dry-run] [--force] [--max-deletes N] [--workers N] [-v]")
+	fs := newFlagSet(env, "publish", "publish [--target NAME | --to URL] [--dry-run] [--force] [--max-deletes N] [--workers N] [--no-cache] [-v]")
 	var sf siteFlags
 	sf.register(fs, "production")
 	target := fs.String("target", "", "publish to this target of [publish.targets] (default: publish.default)")
@@ -62,6 +64,7 @@ func runPublish(ctx context.Context, env Env, args []string) error {
 	workers := fs.Int("workers", config.DefaultWorkers, "uploads in flight at once (default: publish.workers)")
 	metricsFile := fs.String("metrics-file", "", "after success, write Prometheus metrics to this file (default: publish.metrics_file)")
 	verbose := fs.Bool("v", false, "log one line per uploaded or deleted file")
+	noCache := fs.Bool("no-cache", false, "read every file and every object's attributes, without the digest cache in .cache/publish or the target's manifest")
 	if err := parse(fs, env, args); err != nil {
 		return err
 	}
@@ -116,6 +119,14 @@ func runPublish(ctx context.Context, env Env, args []string) error {
 	}
 	defer bucket.Close()
 
+	siteDir := site(*dir)
+	digests := ""
+	if !*noCache {
+		if digests, err = digestCachePath(sf.source, siteDir); err != nil {
+			return err
+		}
+	}
+
 	host, _ := os.Hostname()
 	owner := env.Getenv("USER")
 	if owner == "" {
@@ -136,11 +147,12 @@ func runPublish(ctx context.Context, env Env, args []string) error {
 		Now:         env.Now,
 		Log:         env.Stderr,
 		Verbose:     *verbose,
+		DigestCache: digests,
+		NoManifest:  *noCache,
 	})
 	if err != nil {
 		return err
 	}
-	siteDir := site(*dir)
 
 	if *dryRun {
 		plan, err := p.Plan(ctx, siteDir)
@@ -168,6 +180,19 @@ func runPublish(ctx context.Context, env Env, args []string) error {
 		}
 	}
 	return nil
+}
+
+// digestCachePath is the digest cache of the directory published, in the
+// site's .cache/publish. It is named after the directory, not the target:
+// the digests are of local files, so publishing to a second target reads
+// nothing again.
+func digestCachePath(source, dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("digest cache: %w", err)
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return filepath.Join(source, ".cache", "publish", "digests-"+hex.EncodeToString(sum[:8])), nil
 }
 
 // publishError gives the errors cron should tell apart their exit codes.

@@ -18,6 +18,8 @@ import (
 type publishSite struct {
 	dir, bucket    string
 	stdout, stderr bytes.Buffer
+	// now is the publish's clock; nil is a fixed time.
+	now func() time.Time
 }
 
 // extraPublish is added to the [publish] section.
@@ -72,6 +74,9 @@ func (s *publishSite) run(tb testing.TB, args ...string) int {
 			return ""
 		},
 		Now: func() time.Time { return time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC) },
+	}
+	if s.now != nil {
+		env.Now = s.now
 	}
 	code := Run(context.Background(), append([]string{"publish", "--source", s.dir}, args...), env)
 	tb.Logf("exit %d\nstdout:\n%s\nstderr:\n%s", code, s.stdout.String(), s.stderr.String())
@@ -223,6 +228,72 @@ func TestPublishCommandExitCodes(t *testing.T) {
 		}
 		if code := s.run(t); code != exitFailure {
 			t.Errorf("missing public/: exit %d, want %d", code, exitFailure)
+		}
+	})
+}
+
+// TestPublishCommandCaches: publish keeps a digest cache in .cache/publish
+// and a manifest in the bucket, and --no-cache does without both.
+func TestPublishCommandCaches(t *testing.T) {
+	// A minute on, so that the files and objects count as written long
+	// enough before to be cached and entered in the manifest.
+	later := func() time.Time { return time.Now().Add(time.Minute) }
+	manifest := func(s *publishSite) string {
+		b, err := os.ReadFile(filepath.Join(s.bucket, ".bulletin-publish.manifest"))
+		if err != nil {
+			return ""
+		}
+		return string(b)
+	}
+	t.Run("cached", func(t *testing.T) {
+		s := newPublishSite(t, "")
+		s.now = later
+		for range 2 {
+			if code := s.run(t); code != 0 {
+				t.Fatalf("exit %d", code)
+			}
+		}
+		caches, _ := filepath.Glob(filepath.Join(s.dir, ".cache", "publish", "digests-*"))
+		if len(caches) != 1 {
+			t.Errorf("digest caches %v, want one", caches)
+		}
+		written := manifest(s)
+		if !strings.HasPrefix(written, "bulletin publish manifest 1\n") || strings.Count(written, "\n") != 2+5 {
+			t.Fatalf("manifest %q, want one line for each of the 5 files", written)
+		}
+		if code := s.run(t, "-v"); code != 0 {
+			t.Fatalf("exit %d", code)
+		}
+		if want := "plan: 5 files; 5 objects vouched for by the manifest, 0 objects' attributes read"; !strings.Contains(s.stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, s.stderr.String())
+		}
+		s.write(t, "public/index.html", "<!doctype html><title>Ops, v2</title>")
+		if code := s.run(t, "--dry-run"); code != 0 {
+			t.Fatalf("dry run: exit %d", code)
+		}
+		if manifest(s) != written {
+			t.Error("a dry run changed the manifest")
+		}
+		if code := s.run(t); code != 0 || !strings.Contains(s.stdout.String(), "uploaded 1 (") {
+			t.Fatalf("exit %d", code)
+		}
+	})
+	t.Run("no cache", func(t *testing.T) {
+		s := newPublishSite(t, "")
+		s.now = later
+		for range 2 {
+			if code := s.run(t, "--no-cache", "-v"); code != 0 {
+				t.Fatalf("exit %d", code)
+			}
+		}
+		if !strings.Contains(s.stderr.String(), "plan: 5 files; 0 objects vouched for by the manifest, 5 objects' attributes read") {
+			t.Errorf("stderr:\n%s", s.stderr.String())
+		}
+		if _, err := os.Stat(filepath.Join(s.dir, ".cache")); !os.IsNotExist(err) {
+			t.Errorf("--no-cache made .cache: %v", err)
+		}
+		if manifest(s) != "" {
+			t.Error("--no-cache wrote a manifest")
 		}
 	})
 }
