@@ -380,3 +380,44 @@ func TestProblemsAreNotCached(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadIsParse: every value a load returns, with or without cache, is
+// what parsing its file alone makes. The loader reads every file into the
+// same buffer, so a value that kept a piece of it would show another
+// file's bytes here.
+func TestLoadIsParse(t *testing.T) {
+	dir, _, cfg := cacheSite(t)
+	read := func(path string) []byte {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return src
+	}
+	c := newMapCache()
+	for _, what := range []string{"no cache", "cold cache", "warm cache"} {
+		ld := content.Loader{}
+		if what != "no cache" {
+			ld.Cache = c
+		}
+		got := load(dir, cfg, ld)
+		for _, r := range got.Reports {
+			want, err := content.ParseReport(r.Path, read(r.Path), cfg.Location)
+			if err != nil || !reflect.DeepEqual(r, want) {
+				t.Errorf("%s: %s is not its file parsed alone (%v)", what, r.Path, err)
+			}
+		}
+		for _, inc := range got.Status.Incidents {
+			want, err := content.ParseIncident(inc.Path, read(inc.Path), cfg)
+			if err != nil || !reflect.DeepEqual(inc, want) {
+				t.Errorf("%s: %s is not its file parsed alone (%v)", what, inc.Path, err)
+			}
+		}
+		for _, m := range got.Status.Maintenance {
+			want, err := content.ParseMaintenance(m.Path, read(m.Path), cfg)
+			if err != nil || !reflect.DeepEqual(m, want) {
+				t.Errorf("%s: %s is not its file parsed alone (%v)", what, m.Path, err)
+			}
+		}
+	}
+}

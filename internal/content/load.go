@@ -12,7 +12,9 @@ import (
 // several at a time: a status page with thousands of incidents is mostly
 // frontmatter parsing. Values that parsed without problems come back in
 // file order; every problem of every file is added to p, also in file
-// order, so messages do not depend on scheduling.
+// order, so messages do not depend on scheduling. parse must not keep src
+// (Decode and the cache copy what they keep): each worker reads the next
+// file into the same buffer.
 func parseDir[T any](dir string, p *diag.List, parse func(path string, src []byte) (T, error)) ([]T, error) {
 	paths, err := markdownFiles(dir)
 	if err != nil {

@@ -1,7 +1,6 @@
 package content
 
 import (
-	"bytes"
 	"io/fs"
 	"syscall"
 )
@@ -12,8 +11,11 @@ import (
 // poller, which refuses it, and sets it back) and ReadFile one more to size
 // its buffer. A warm build reads every content file of the site, and with
 // thousands of incidents those calls cost more than decoding the files from
-// the cache. Errors are *fs.PathError, as os.ReadFile's. A fileReader is
-// not safe for concurrent use: it reuses its buffer.
+// the cache. Errors are *fs.PathError, as os.ReadFile's.
+//
+// The bytes read are valid until the next read: every file is read into
+// the same buffer, which spares a warm load of 10,000 incidents 20 MB of
+// garbage. A fileReader is not safe for concurrent use.
 type fileReader struct{ buf []byte }
 
 func (r *fileReader) read(path string) ([]byte, error) {
@@ -35,7 +37,7 @@ func (r *fileReader) read(path string) ([]byte, error) {
 			return nil, &fs.PathError{Op: "read", Path: path, Err: err}
 		}
 		if m == 0 {
-			return bytes.Clone(r.buf[:n]), nil
+			return r.buf[:n:n], nil
 		}
 		n += m
 	}
