@@ -15,12 +15,13 @@ import (
 //
 // An entry is the Document, then the front matter struct. The Document
 // holds the front matter format, FrontLine, BodyLine, where the body
-// starts in the normalized file, and the key lines (sorted by key); its path
+// starts in the normalized file, and the key lines: the keys, sorted and
+// concatenated, then each key's length and line; its path
 // and body come from the file being loaded, whose path and bytes are in
 // the entry's key. Integers are varints, strings a length and bytes;
 // slices and maps are a count plus one, 0 for nil; a Timestamp is its raw
 // text, a flags byte (1 local, 2 has a time) and the time as Unix seconds
-// and nanoseconds.
+// (8 bytes, little-endian) and nanoseconds.
 
 // encoder appends the encoding of values to b.
 type encoder struct{ b []byte }
@@ -82,7 +83,7 @@ func (e *encoder) timestamp(ts Timestamp) {
 	}
 	e.b = append(e.b, flags)
 	if flags&tsHasTime != 0 {
-		e.b = binary.AppendVarint(e.b, ts.t.Unix())
+		e.b = binary.LittleEndian.AppendUint64(e.b, uint64(ts.t.Unix()))
 		e.uint(uint64(ts.t.Nanosecond()))
 	}
 }
@@ -101,12 +102,19 @@ func (d *decoder) fail() {
 }
 
 func (d *decoder) uint() uint64 {
-	// Most values are lengths and lines below 128: one byte.
-	if len(d.s) > 0 && d.s[0] < 0x80 {
-		v := d.s[0]
-		d.s = d.s[1:]
-		return uint64(v)
+	// Most values are lengths and lines below 128: one byte, inlined.
+	if s := d.s; len(s) > 0 && s[0] < 0x80 {
+		d.s = s[1:]
+		return uint64(s[0])
 	}
+	return d.uintSlow()
+}
+
+// uintSlow reads a varint of several bytes. It is kept out of line so that
+// uint, the one-byte case, can be inlined.
+//
+//go:noinline
+func (d *decoder) uintSlow() uint64 {
 	var v uint64
 	for i := 0; i < binary.MaxVarintLen64 && i < len(d.s); i++ {
 		c := d.s[i]
@@ -130,6 +138,19 @@ func (d *decoder) int64() int64 {
 }
 
 func (d *decoder) int() int { return int(d.int64()) }
+
+// uint64 reads 8 bytes, little-endian: Unix times, which as varints would
+// take as many bytes and a loop to read.
+func (d *decoder) uint64() uint64 {
+	if len(d.s) < 8 {
+		d.fail()
+		return 0
+	}
+	s := d.s[:8]
+	d.s = d.s[8:]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
 
 func (d *decoder) byte() byte {
 	if len(d.s) == 0 {
@@ -212,7 +233,7 @@ func (d *decoder) timestamp() Timestamp {
 	}
 	ts.local = flags&tsLocal != 0
 	if flags&tsHasTime != 0 {
-		sec := d.int64()
+		sec := int64(d.uint64())
 		nsec := d.uint()
 		if nsec >= 1e9 {
 			d.fail()
@@ -249,10 +270,16 @@ func encodeEntry(doc *Document, src []byte, m interface{ encode(*encoder) }) ([]
 	e.int(doc.FrontLine)
 	e.int(doc.BodyLine)
 	e.uint(uint64(len(norm) - len(doc.Body)))
-	e.count(len(doc.lines), doc.lines == nil)
-	for _, l := range doc.lines {
-		e.string(l.key)
-		e.int(l.line)
+	t := &doc.lines
+	e.count(len(t.refs), t.refs == nil)
+	if t.refs != nil {
+		e.string(t.keys)
+		start := uint32(0)
+		for _, r := range t.refs {
+			e.uint(uint64(r.end - start))
+			e.int(int(r.line))
+			start = r.end
+		}
 	}
 	m.encode(&e)
 	return e.b, true
@@ -276,12 +303,18 @@ func decodeEntry(b string, path string, src []byte, m interface{ decode(*decoder
 	doc.BodyLine = d.int()
 	start := d.uint()
 	if n, isNil := d.count(); !isNil {
-		doc.lines = make([]keyLine, n)
 		// Sorted by key, as Document.line needs: encodeEntry wrote them
 		// from a Document, and the store checksums what it keeps.
-		for i := range doc.lines {
-			doc.lines[i] = keyLine{d.string(), d.int()}
+		t := keyLines{keys: d.string(), refs: make([]keyRef, n)}
+		end := uint64(0)
+		for i := range t.refs {
+			end += d.uint()
+			t.refs[i] = keyRef{end: uint32(end), line: int32(d.int())}
 		}
+		if end != uint64(len(t.keys)) {
+			d.fail()
+		}
+		doc.lines = t
 	}
 	m.decode(&d)
 	norm := normalize(src)

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -41,43 +42,63 @@ type Document struct {
 	// FrontLine is the line of the file on which the front matter's first
 	// key stands (one past the opening delimiter).
 	FrontLine int
-	// lines are the file lines of the front matter's keys, sorted by key:
-	// a slice rather than a map, since a warm load (see Loader) decodes the
-	// lines of every content file from the cache and a slice is made in one
-	// allocation and no hashing.
-	lines []keyLine
+	// lines are the file lines of the front matter's keys.
+	lines keyLines
 }
 
-// keyLine is the file line of a front matter key.
-type keyLine struct {
-	key  string
-	line int
+// keyLines maps front matter keys to file lines. keys holds the keys
+// sorted and concatenated; refs[i] is where key i ends in keys and its
+// line. A warm load (see Loader) decodes the table of every content file
+// from the cache: a string and a slice without pointers take one
+// allocation, no hashing and no work for the garbage collector, where a
+// map of ~50 strings took all three.
+type keyLines struct {
+	keys string
+	refs []keyRef
 }
 
-// sortedLines returns the key lines of m, sorted by key.
-func sortedLines(m map[string]int) []keyLine {
-	lines := make([]keyLine, 0, len(m))
-	for k, l := range m {
-		lines = append(lines, keyLine{k, l})
+// keyRef is where a key ends in keyLines.keys, and its line.
+type keyRef struct {
+	end  uint32
+	line int32
+}
+
+// newKeyLines returns the table of the lines in m.
+func newKeyLines(m map[string]int) keyLines {
+	keys := slices.Sorted(maps.Keys(m))
+	var b strings.Builder
+	t := keyLines{refs: make([]keyRef, len(keys))}
+	for i, k := range keys {
+		b.WriteString(k)
+		t.refs[i] = keyRef{end: uint32(b.Len()), line: int32(m[k])}
 	}
-	slices.SortFunc(lines, func(a, b keyLine) int { return strings.Compare(a.key, b.key) })
-	return lines
+	t.keys = b.String()
+	return t
+}
+
+// key returns key i.
+func (t *keyLines) key(i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = t.refs[i-1].end
+	}
+	return t.keys[start:t.refs[i].end]
 }
 
 // line returns the file line of key, and false when key has none.
 func (d *Document) line(key string) (int, bool) {
-	// sort.Search and slices.BinarySearchFunc would make key escape.
-	lo, hi := 0, len(d.lines)
+	t := &d.lines
+	lo, hi := 0, len(t.refs)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if d.lines[m].key < key {
+		if t.key(m) < key {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	if lo < len(d.lines) && d.lines[lo].key == key {
-		return d.lines[lo].line, true
+	if lo < len(t.refs) && t.key(lo) == key {
+		return int(t.refs[lo].line), true
 	}
 	return 0, false
 }
@@ -231,7 +252,7 @@ func (d *Document) decodeYAML(data []byte, v any) error {
 	// About one key per line: sized so that indexing rarely regrows it.
 	idx := make(map[string]int, bytes.Count(data, []byte("\n")))
 	d.indexYAML(idx, root.Content[0], "")
-	d.lines = sortedLines(idx)
+	d.lines = newKeyLines(idx)
 	unknown, ok := unknownYAMLKeys(&root, v)
 	if !ok {
 		return d.decodeYAMLStrict(data, v)
@@ -398,7 +419,7 @@ func (d *Document) decodeTOML(data []byte, v any) error {
 	for k, l := range ix {
 		ix[k] = l + off
 	}
-	d.lines = sortedLines(ix)
+	d.lines = newKeyLines(ix)
 	var raw map[string]any
 	if _, err := toml.Decode(string(data), &raw); err != nil {
 		return d.tomlError(err)

@@ -271,7 +271,7 @@ func TestDocumentLine(t *testing.T) {
 			t.Errorf("Line(%q) = %d, want %d", key, got, want)
 		}
 	}
-	if !strings.HasPrefix(doc.lines[0].key, "title") || doc.lines[len(doc.lines)-1].key != "updates.1.status" {
-		t.Errorf("lines not sorted: %v", doc.lines)
+	if n := len(doc.lines.refs); n != 9 || doc.lines.key(0) != "title" || doc.lines.key(n-1) != "updates.1.status" {
+		t.Errorf("lines not sorted: %+v", doc.lines)
 	}
 }
