@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -22,7 +24,7 @@ const DocumentsFileName = "documents.cache"
 
 // documentsMagic starts every document cache file; the trailing byte is
 // the format version.
-var documentsMagic = []byte("bulletin documents cache\x01")
+var documentsMagic = []byte("bulletin documents cache\x02")
 
 // Documents keeps parsed content documents between builds: it is the
 // content.ParseCache of bulletin build, so that a build parses only the
@@ -58,11 +60,11 @@ func OpenDocuments(dir string, fingerprint [32]byte) *Documents {
 		old:         map[digest.Key]string{},
 		cur:         map[digest.Key]string{},
 	}
-	b, err := os.ReadFile(d.path)
+	s, sum, err := readDocuments(d.path)
 	if err != nil {
 		return d
 	}
-	old, err := decodeDocuments(b, fingerprint)
+	old, err := decodeDocuments(s, sum, fingerprint)
 	if err != nil {
 		// Another binary's file, or one cut short by a crash: start
 		// afresh and overwrite it at Save.
@@ -71,6 +73,44 @@ func OpenDocuments(dir string, fingerprint [32]byte) *Documents {
 	}
 	d.old, d.cur = old, make(map[digest.Key]string, len(old))
 	return d
+}
+
+// readDocuments reads the file at path into a string, which the values
+// will share, and checksums it on the way: reading it into bytes first
+// would take a second copy of a file of many megabytes, and fresh memory
+// costs a page fault per page.
+func readDocuments(path string) (s string, sum uint32, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return "", 0, err
+	}
+	var b strings.Builder
+	b.Grow(int(fi.Size()))
+	c := checksummer{skip: len(documentsMagic) + 4}
+	if _, err := io.Copy(io.MultiWriter(&b, &c), f); err != nil {
+		return "", 0, err
+	}
+	return b.String(), c.crc, nil
+}
+
+// checksummer computes the CRC-32C of what is written to it past the first
+// skip bytes.
+type checksummer struct {
+	skip int
+	crc  uint32
+}
+
+func (c *checksummer) Write(p []byte) (int, error) {
+	n := len(p)
+	k := min(c.skip, len(p))
+	c.skip -= k
+	c.crc = crc32.Update(c.crc, crcTable, p[k:])
+	return n, nil
 }
 
 // DocumentsForSite opens the document cache of the site in siteDir for the
@@ -135,18 +175,20 @@ func (d *Documents) Save() error {
 	return nil
 }
 
-// Document cache file format: documentsMagic, fingerprint (32 bytes),
-// entry count (uvarint), then per entry, in key order, its key (16 bytes)
-// and value (uvarint length and bytes); finally the CRC-32C of everything
-// before it.
+// Document cache file format: documentsMagic, then the CRC-32C of
+// everything after it (4 bytes), the fingerprint (32 bytes), the entry
+// count (uvarint), and per entry, in key order, its key (16 bytes) and
+// value (uvarint length and bytes). The checksum comes first so that a
+// reader can check it while reading.
 
 func encodeDocuments(fp [32]byte, entries map[digest.Key]string) []byte {
-	size := len(documentsMagic) + 32 + 16
+	size := len(documentsMagic) + 4 + 32 + 16
 	for _, v := range entries {
 		size += 16 + 8 + len(v)
 	}
 	b := make([]byte, 0, size)
 	b = append(b, documentsMagic...)
+	b = append(b, 0, 0, 0, 0) // the checksum, below
 	b = append(b, fp[:]...)
 	b = binary.AppendUvarint(b, uint64(len(entries)))
 	keys := make([]digest.Key, 0, len(entries))
@@ -160,44 +202,66 @@ func encodeDocuments(fp [32]byte, entries map[digest.Key]string) []byte {
 		b = binary.AppendUvarint(b, uint64(len(entries[k])))
 		b = append(b, entries[k]...)
 	}
-	return binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, crcTable))
+	h := len(documentsMagic)
+	binary.LittleEndian.PutUint32(b[h:h+4], crc32.Checksum(b[h+4:], crcTable))
+	return b
 }
 
-// decodeDocuments parses a document cache file. The values share one copy
-// of b.
-func decodeDocuments(b []byte, fp [32]byte) (map[digest.Key]string, error) {
-	if len(b) < len(documentsMagic)+32+4 || !bytes.Equal(b[:len(documentsMagic)], documentsMagic) {
+// decodeDocuments parses a document cache file s whose bytes after the
+// checksum field checksum to sum. The values share s.
+func decodeDocuments(s string, sum uint32, fp [32]byte) (map[digest.Key]string, error) {
+	h := len(documentsMagic)
+	if len(s) < h+4+32 || s[:h] != string(documentsMagic) {
 		return nil, errCorrupt
 	}
-	body, sum := b[:len(b)-4], binary.LittleEndian.Uint32(b[len(b)-4:])
-	if crc32.Checksum(body, crcTable) != sum {
+	if binary.LittleEndian.Uint32([]byte(s[h:h+4])) != sum {
 		return nil, errCorrupt
 	}
-	if !bytes.Equal(body[len(documentsMagic):len(documentsMagic)+32], fp[:]) {
+	if s[h+4:h+4+32] != string(fp[:]) {
 		return nil, errors.New("document cache of another binary")
 	}
-	r := reader{b: body[len(documentsMagic)+32:]}
+	r := stringReader{s: s, off: h + 4 + 32}
 	n := r.uvarint()
-	type entry struct {
-		key        digest.Key
-		start, end int
+	out := make(map[digest.Key]string, min(n, uint64(len(s)/17)))
+	for i := uint64(0); i < n && !r.failed; i++ {
+		var k digest.Key
+		copy(k[:], r.take(16))
+		out[k] = r.take(r.uvarint())
 	}
-	entries := make([]entry, 0, min(n, uint64(len(r.b)/17)))
-	for i := uint64(0); i < n && r.err == nil; i++ {
-		var e entry
-		copy(e.key[:], r.bytes(16))
-		v := r.bytes(r.uvarint())
-		e.end = len(b) - 4 - len(r.b)
-		e.start = e.end - len(v)
-		entries = append(entries, e)
-	}
-	if r.err != nil || len(r.b) != 0 {
+	if r.failed || r.off != len(s) {
 		return nil, errCorrupt
 	}
-	s := string(b)
-	out := make(map[digest.Key]string, len(entries))
-	for _, e := range entries {
-		out[e.key] = s[e.start:e.end]
-	}
 	return out, nil
+}
+
+// stringReader reads the document cache format from a string, remembering
+// a failure.
+type stringReader struct {
+	s      string
+	off    int
+	failed bool
+}
+
+func (r *stringReader) uvarint() uint64 {
+	var v uint64
+	for shift := 0; shift < 64 && r.off < len(r.s); shift += 7 {
+		c := r.s[r.off]
+		r.off++
+		v |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			return v
+		}
+	}
+	r.failed = true
+	return 0
+}
+
+func (r *stringReader) take(n uint64) string {
+	if r.failed || n > uint64(len(r.s)-r.off) {
+		r.failed = true
+		return ""
+	}
+	v := r.s[r.off : r.off+int(n)]
+	r.off += int(n)
+	return v
 }
