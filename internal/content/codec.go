@@ -89,38 +89,32 @@ func (e *encoder) timestamp(ts Timestamp) {
 }
 
 // decoder reads values from s, the entry, which the strings decoded
-// share. A read past the end or a malformed value sets failed and
-// reads zeros from then on.
+// share, at off. A read past the end or a malformed value sets failed and
+// reads zeros from then on. It advances an offset rather than reslicing s:
+// the decoder is passed to the front matter types' decode methods, so it
+// lives on the heap, and every store of a string there is a pointer write
+// the garbage collector must see.
 type decoder struct {
 	s      string
+	off    int
 	failed bool
 }
 
 func (d *decoder) fail() {
 	d.failed = true
-	d.s = ""
+	d.off = len(d.s)
 }
+
+// left returns the number of bytes not read yet.
+func (d *decoder) left() int { return len(d.s) - d.off }
 
 func (d *decoder) uint() uint64 {
-	// Most values are lengths and lines below 128: one byte, inlined.
-	if s := d.s; len(s) > 0 && s[0] < 0x80 {
-		d.s = s[1:]
-		return uint64(s[0])
-	}
-	return d.uintSlow()
-}
-
-// uintSlow reads a varint of several bytes. It is kept out of line so that
-// uint, the one-byte case, can be inlined.
-//
-//go:noinline
-func (d *decoder) uintSlow() uint64 {
 	var v uint64
-	for i := 0; i < binary.MaxVarintLen64 && i < len(d.s); i++ {
-		c := d.s[i]
+	for i := 0; i < binary.MaxVarintLen64 && d.off+i < len(d.s); i++ {
+		c := d.s[d.off+i]
 		v |= uint64(c&0x7f) << (7 * i)
 		if c < 0x80 {
-			d.s = d.s[i+1:]
+			d.off += i + 1
 			return v
 		}
 	}
@@ -142,24 +136,23 @@ func (d *decoder) int() int { return int(d.int64()) }
 // uint64 reads 8 bytes, little-endian: Unix times, which as varints would
 // take as many bytes and a loop to read.
 func (d *decoder) uint64() uint64 {
-	if len(d.s) < 8 {
+	if d.left() < 8 {
 		d.fail()
 		return 0
 	}
-	s := d.s[:8]
-	d.s = d.s[8:]
+	s := d.s[d.off : d.off+8]
+	d.off += 8
 	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
 		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 func (d *decoder) byte() byte {
-	if len(d.s) == 0 {
+	if d.left() <= 0 {
 		d.fail()
 		return 0
 	}
-	c := d.s[0]
-	d.s = d.s[1:]
-	return c
+	d.off++
+	return d.s[d.off-1]
 }
 
 func (d *decoder) bool() bool {
@@ -175,12 +168,12 @@ func (d *decoder) bool() bool {
 
 func (d *decoder) string() string {
 	n := d.uint()
-	if n > uint64(len(d.s)) {
+	if n > uint64(d.left()) {
 		d.fail()
 		return ""
 	}
-	s := d.s[:n]
-	d.s = d.s[n:]
+	s := d.s[d.off : d.off+int(n)]
+	d.off += int(n)
 	return s
 }
 
@@ -192,7 +185,7 @@ func (d *decoder) count() (n int, isNil bool) {
 	if c == 0 {
 		return 0, true
 	}
-	if c-1 > uint64(len(d.s)) {
+	if c-1 > uint64(d.left()) {
 		d.fail()
 		return 0, true
 	}
@@ -318,7 +311,7 @@ func decodeEntry(b string, path string, src []byte, m interface{ decode(*decoder
 	}
 	m.decode(&d)
 	norm := normalize(src)
-	if d.failed || d.s != "" || start > uint64(len(norm)) {
+	if d.failed || d.left() != 0 || start > uint64(len(norm)) {
 		return nil, false
 	}
 	// Decode gives the body a buffer of its own; so does the cache.
