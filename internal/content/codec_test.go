@@ -1,6 +1,8 @@
 package content
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"reflect"
 	"testing"
@@ -144,5 +146,48 @@ func TestDecodeEntryMalformed(t *testing.T) {
 	// A body offset beyond the file (another file's entry) does not decode.
 	if _, ok := decodeEntry(string(b), doc.Path, src[:10], new(incidentMeta)); ok {
 		t.Error("entry of a longer file decodes")
+	}
+}
+
+// The digest of the encoding of a few known documents, and the cache
+// version it was taken under.
+const (
+	goldenVersion = "bulletin content documents 2"
+	goldenDigest  = "111239b7c31ac2213a71aba12f14475c11d50708e0912863a0e945aa098197d8"
+)
+
+// TestEncodingNeedsVersionBump: the encoding of known documents changes
+// only together with cacheVersion, so that entries in the old encoding are
+// never decoded by new code whose binary identity did not change.
+func TestEncodingNeedsVersionBump(t *testing.T) {
+	h := sha256.New()
+	for _, c := range []struct {
+		src string
+		m   interface {
+			encode(*encoder)
+		}
+	}{
+		{goodIncident, new(incidentMeta)},
+		{goodMaintenance, new(maintenanceMeta)},
+		{goodYAML, new(reportMeta)},
+		{"+++\ntitle = \"T\"\ndate = 2026-11-03T10:00:00\n[[goals]]\ntitle = \"G\"\nstatus = \"done\"\n+++\nBody\n", new(reportMeta)},
+	} {
+		doc, err := Decode("x.md", []byte(c.src), c.m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, ok := encodeEntry(doc, []byte(c.src), c.m)
+		if !ok {
+			t.Fatal("not encoded")
+		}
+		h.Write(b)
+	}
+	got := hex.EncodeToString(h.Sum(nil))
+	switch {
+	case got == goldenDigest && cacheVersion == goldenVersion:
+	case got != goldenDigest && cacheVersion == goldenVersion:
+		t.Errorf("the cache encoding changed (digest %s): bump cacheVersion in cache.go, then set goldenVersion and goldenDigest here", got)
+	default:
+		t.Errorf("cacheVersion is %q: set goldenVersion to it and goldenDigest to %s", cacheVersion, got)
 	}
 }
