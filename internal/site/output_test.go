@@ -236,7 +236,8 @@ func TestMemOutputReuse(t *testing.T) {
 	}
 	pages := 0
 	for name := range first.Files() {
-		if strings.HasPrefix(name, "incidents/") || strings.HasPrefix(name, "status/history/") || strings.HasPrefix(name, "reports/2") {
+		feed := strings.HasSuffix(name, "feed.xml") || strings.HasSuffix(name, "atom.xml") || name == "feed.json"
+		if strings.HasPrefix(name, "incidents/") || strings.HasPrefix(name, "status/history/") || strings.HasPrefix(name, "reports/2") || feed {
 			pages++
 		}
 	}

@@ -470,8 +470,16 @@ func (s *Site) renderFeeds(out Output, views []*ReportView) error {
 	}
 	// Only the items the feed keeps need their full content rendered.
 	f.Items = feed.Newest(f.Items, f.Limit)
+	kept := make([]*ReportView, len(f.Items))
 	for i := range f.Items {
-		html, err := s.feedHTML(byID[f.Items[i].ID])
+		kept[i] = byID[f.Items[i].ID]
+	}
+	m := s.memoFiles(out, "report feeds", []any{f, kept}, "feed.xml", "atom.xml", "feed.json")
+	if m.all() {
+		return nil
+	}
+	for i := range f.Items {
+		html, err := s.feedHTML(kept[i])
 		if err != nil {
 			return err
 		}
@@ -482,11 +490,66 @@ func (s *Site) renderFeeds(out Output, views []*ReportView) error {
 		return fmt.Errorf("render feeds: %w", err)
 	}
 	for name, b := range map[string][]byte{"feed.xml": docs.RSS, "atom.xml": docs.Atom, "feed.json": docs.JSON} {
-		if err := out.WriteFile(name, b); err != nil {
+		if err := m.write(name, b); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// fileMemo is what memoFiles found for a set of files made together.
+type fileMemo struct {
+	out    Output
+	memo   PageMemo
+	key    digest.Key
+	reused map[string]bool
+}
+
+// memoFiles lets files that are made together from data (all of what
+// they show) be kept from the previous build when data digests to the key
+// recorded then, like pages (see memoKinds). Without a memo, or when data
+// cannot be digested, nothing is reused.
+func (s *Site) memoFiles(out Output, what string, data any, names ...string) *fileMemo {
+	m := &fileMemo{out: out, reused: map[string]bool{}}
+	memo, ok := out.(PageMemo)
+	if !ok || s.renderID.IsZero() {
+		return m
+	}
+	d := digest.New()
+	d.Key(s.renderID)
+	d.String(what)
+	if d.Value(data) != nil {
+		return m
+	}
+	m.memo, m.key = memo, d.Sum()
+	for _, name := range names {
+		m.reused[name] = memo.Reuse(name, m.key)
+	}
+	return m
+}
+
+// all reports whether every file was reused.
+func (m *fileMemo) all() bool {
+	if m.memo == nil {
+		return false
+	}
+	for _, ok := range m.reused {
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// write writes name unless it was reused.
+func (m *fileMemo) write(name string, data []byte) error {
+	switch {
+	case m.reused[name]:
+		return nil
+	case m.memo != nil:
+		return m.memo.WritePage(name, m.key, data)
+	}
+	return m.out.WriteFile(name, data)
 }
 
 // sitemapEntry is one URL of the sitemap; lastmod is a date or "".

@@ -842,8 +842,16 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 			}
 		}
 		f.Items = feed.Newest(f.Items, f.Limit)
+		kept := make([]*EventView, len(f.Items))
 		for i := range f.Items {
-			c, err := content(evs[f.Items[i].ID])
+			kept[i] = evs[f.Items[i].ID]
+		}
+		m := s.memoFiles(out, "status feeds", []any{f, kept}, dir+"feed.xml", dir+"atom.xml")
+		if m.all() {
+			return nil
+		}
+		for i := range f.Items {
+			c, err := content(kept[i])
 			if err != nil {
 				return err
 			}
@@ -853,10 +861,10 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 		if err != nil {
 			return fmt.Errorf("render status feed %s: %w", dir, err)
 		}
-		if err := out.WriteFile(dir+"feed.xml", docs.RSS); err != nil {
+		if err := m.write(dir+"feed.xml", docs.RSS); err != nil {
 			return err
 		}
-		return out.WriteFile(dir+"atom.xml", docs.Atom)
+		return m.write(dir+"atom.xml", docs.Atom)
 	}
 	statusURL := s.cfg.AbsURL(s.cfg.Status.Path)
 	if err := write(s.statusDir(), s.cfg.Status.Title, statusURL, func(*EventView) bool { return true }); err != nil {

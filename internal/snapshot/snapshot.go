@@ -17,8 +17,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -354,20 +357,32 @@ func (st Store) LoadAll() (map[string]*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := map[string]*Snapshot{}
-	var errs []error
+	var months []string
 	for _, e := range entries {
-		name := e.Name()
-		month, ok := strings.CutSuffix(name, ".json")
-		if e.IsDir() || !ok || !ValidMonth(month) {
-			continue
+		month, ok := strings.CutSuffix(e.Name(), ".json")
+		if !e.IsDir() && ok && ValidMonth(month) {
+			months = append(months, month)
 		}
-		s, err := st.Load(month)
-		if err != nil {
-			errs = append(errs, err)
-			continue
+	}
+	// Years of months with daily figures are mostly JSON decoding: read
+	// several at a time. Errors come back in month order regardless.
+	snaps := make([]*Snapshot, len(months))
+	errs := make([]error, len(months))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(months)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(months); i = int(next.Add(1)) - 1 {
+				snaps[i], errs[i] = st.Load(months[i])
+			}
+		})
+	}
+	wg.Wait()
+	out := make(map[string]*Snapshot, len(months))
+	for i, m := range months {
+		if errs[i] == nil {
+			out[m] = snaps[i]
 		}
-		out[month] = s
 	}
 	return out, errors.Join(errs...)
 }
