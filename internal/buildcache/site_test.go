@@ -380,6 +380,18 @@ func TestNeverStale(t *testing.T) {
 			})
 			buildAt(t, dir, true, buildNow) // the update is not due yet
 		}, buildNow.Add(3 * time.Hour)},
+		{"clock: two days on, windows end and begin, open incidents stay open", func(t *testing.T, dir string, gs *benchgen.Site) {
+		}, buildNow.Add(48 * time.Hour)},
+		{"clock: an incident's resolution comes due", func(t *testing.T, dir string, gs *benchgen.Site) {
+			// Resolved an hour after the first builds: open then, settled
+			// after.
+			edit(t, filepath.Join(dir, "content", "incidents", gs.Open[1]+".md"), func(s string) string {
+				front, body, _ := strings.Cut(strings.TrimPrefix(s, "---\n"), "\n---\n")
+				front = strings.Replace(front, "\nupdates:", "\nresolved: 2026-11-14T11:30:00Z\nupdates:", 1)
+				return "---\n" + front + "\n  - at: 2026-11-14T11:30:00Z\n    status: resolved\n    body: Fixed.\n---\n" + body
+			})
+			buildAt(t, dir, true, buildNow) // not resolved yet
+		}, buildNow.Add(2 * time.Hour)},
 		{"stylesheet", func(t *testing.T, dir string, gs *benchgen.Site) {
 			css, err := themes.FS.ReadFile("default/static/css/style.css")
 			if err != nil {

@@ -6,6 +6,8 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/bulletin-dev/bulletin/internal/digest"
 )
 
 // The cache encoding of a decoded file: compact, and cheap to decode,
@@ -283,7 +285,7 @@ func encodeEntry(doc *Document, src []byte, m interface{ encode(*encoder) }) ([]
 // decoded share b.
 func decodeEntry(b string, path string, src []byte, m interface{ decode(*decoder) }) (*Document, bool) {
 	d := decoder{s: b}
-	doc := &Document{Path: path}
+	doc := &Document{Path: path, Source: digest.Bytes(src)}
 	switch d.byte() {
 	case formatYAML:
 		doc.Format = YAML

@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/bulletin-dev/bulletin/internal/digest"
 )
 
 // filler sets every field of a value to a non-zero value of its own, so
@@ -79,7 +81,7 @@ func empties(v reflect.Value) {
 func TestCodecEveryField(t *testing.T) {
 	src := []byte("---\ntitle: x\n---\nThe body.\n")
 	doc := &Document{Path: "x.md", Format: YAML, Body: []byte("The body.\n"), BodyLine: 4, FrontLine: 2,
-		lines: newKeyLines(map[string]int{"title": 2, "updates.0.components.api": 7, "ü": 9})}
+		Source: digest.Bytes(src), lines: newKeyLines(map[string]int{"title": 2, "updates.0.components.api": 7, "ü": 9})}
 	targets := []func() (any, func() any){
 		func() (any, func() any) { return new(reportMeta), func() any { return new(reportMeta) } },
 		func() (any, func() any) { return new(incidentMeta), func() any { return new(incidentMeta) } },

@@ -21,6 +21,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/bulletin-dev/bulletin/internal/diag"
+	"github.com/bulletin-dev/bulletin/internal/digest"
 	"github.com/bulletin-dev/bulletin/internal/tomlpos"
 )
 
@@ -42,6 +43,10 @@ type Document struct {
 	// FrontLine is the line of the file on which the front matter's first
 	// key stands (one past the opening delimiter).
 	FrontLine int
+	// Source is the digest of the file's bytes: what a value made from
+	// the document depends on besides the site's config, for caches of
+	// what is rendered from it.
+	Source digest.Key
 	// lines are the file lines of the front matter's keys.
 	lines keyLines
 }
@@ -135,6 +140,7 @@ type captured struct {
 // may be YAML (between --- lines) or TOML (between +++ lines). A file without
 // front matter is an error: every content file needs at least a title.
 func Decode(path string, src []byte, v any) (*Document, error) {
+	source := digest.Bytes(src)
 	src = normalize(src)
 	var c captured
 	capture := func(format string) frontmatter.UnmarshalFunc {
@@ -168,7 +174,7 @@ func Decode(path string, src []byte, v any) (*Document, error) {
 	// The body is what followed the closing line within region, then the
 	// rest of the file, in a buffer of its own as before.
 	body = append(slices.Clip(body), src[len(region):]...)
-	d := &Document{Path: path, Format: c.format, Body: body}
+	d := &Document{Path: path, Format: c.format, Body: body, Source: source}
 	// The front matter starts on the line after the first delimiter.
 	delim := "---"
 	if c.format == TOML {

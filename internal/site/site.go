@@ -196,6 +196,69 @@ func (s *Site) renderDigest() digest.Key {
 // archive, status) are rendered every time.
 var memoKinds = map[string]bool{"report": true, kindIncident: true, kindHistory: true}
 
+// pager renders pages through the theme into an output, keeping those the
+// output can reuse from the previous build.
+type pager struct {
+	s    *Site
+	out  Output
+	memo PageMemo // nil when the output keeps nothing
+	site *SiteData
+	add  func(path string, err error)
+}
+
+// page renders the page of kind at urlPath with the data p; pages of
+// memoKinds are keyed by a digest of p.
+func (pg *pager) page(kind, urlPath string, p *Page) {
+	pg.lazy(kind, urlPath, digest.Key{}, func() (*Page, error) { return p, nil })
+}
+
+// lazy renders the page of kind at urlPath from the data build makes. With
+// a key (see sourceKey), the page is kept from the previous build when it
+// was made under the same key, and build is not called at all; without,
+// pages of memoKinds are keyed by a digest of their data.
+func (pg *pager) lazy(kind, urlPath string, key digest.Key, build func() (*Page, error)) {
+	s := pg.s
+	name := strings.TrimPrefix(urlPath, "/")
+	if name == "" || strings.HasSuffix(name, "/") {
+		name += "index.html"
+	}
+	if pg.memo == nil || s.renderID.IsZero() {
+		key = digest.Key{}
+	}
+	if !key.IsZero() && pg.memo.Reuse(name, key) {
+		return
+	}
+	p, err := build()
+	if err != nil {
+		pg.add("", err)
+		return
+	}
+	p.Site = pg.site
+	p.Kind = kind
+	p.Path = urlPath
+	p.Canonical = s.cfg.AbsURL(urlPath)
+	p.LiveReload = s.opts.LiveReload
+	if key.IsZero() && pg.memo != nil && memoKinds[kind] && !s.renderID.IsZero() {
+		// A page whose data cannot be digested is just rendered.
+		if k, err := s.pageKey(kind, p); err == nil {
+			if pg.memo.Reuse(name, k) {
+				return
+			}
+			key = k
+		}
+	}
+	b, err := s.tmpl.Execute(kind, p)
+	if err != nil {
+		pg.add("", err)
+		return
+	}
+	if !key.IsZero() {
+		pg.add("", pg.memo.WritePage(name, key, b))
+		return
+	}
+	pg.add("", pg.out.WriteFile(name, b))
+}
+
 // pageKey digests a page's data under the render digest.
 func (s *Site) pageKey(kind string, p *Page) (digest.Key, error) {
 	d, _ := s.hashers.Get().(*digest.Hasher)
@@ -266,39 +329,9 @@ func (s *Site) Render(out Output) error {
 			v.Prev = views[i+1].Link()
 		}
 	}
-	siteData := s.siteData()
-	memo, _ := out.(PageMemo)
-	page := func(kind, urlPath string, p *Page) {
-		p.Site = siteData
-		p.Kind = kind
-		p.Path = urlPath
-		p.Canonical = s.cfg.AbsURL(urlPath)
-		p.LiveReload = s.opts.LiveReload
-		name := strings.TrimPrefix(urlPath, "/")
-		if name == "" || strings.HasSuffix(name, "/") {
-			name += "index.html"
-		}
-		var key digest.Key
-		if memo != nil && memoKinds[kind] && !s.renderID.IsZero() {
-			// A page whose data cannot be digested is just rendered.
-			if k, err := s.pageKey(kind, p); err == nil {
-				if memo.Reuse(name, k) {
-					return
-				}
-				key = k
-			}
-		}
-		b, err := s.tmpl.Execute(kind, p)
-		if err != nil {
-			addProblem("", err)
-			return
-		}
-		if !key.IsZero() {
-			addProblem("", memo.WritePage(name, key, b))
-			return
-		}
-		addProblem("", out.WriteFile(name, b))
-	}
+	pages := &pager{s: s, out: out, site: s.siteData(), add: addProblem}
+	pages.memo, _ = out.(PageMemo)
+	page := pages.page
 	// Report pages are independent; most of their cost is creating
 	// directories and files, which overlaps well across goroutines.
 	g = errgroup.Group{}
@@ -313,7 +346,7 @@ func (s *Site) Render(out Output) error {
 	page("home", "/", &Page{Title: s.cfg.Title, Description: s.cfg.Description, Reports: views, Years: byYear(views)})
 	page("reports", "/reports/", &Page{Title: "All reports", Description: "Every monthly report of " + s.cfg.Title, Reports: views, Years: byYear(views)})
 	page("404", "/404.html", &Page{Title: "Page not found"})
-	statusURLs, err := s.renderStatus(out, page)
+	statusURLs, err := s.renderStatus(out, pages)
 	addProblem("", err)
 	if err := problems.Err(); err != nil {
 		return err

@@ -16,6 +16,7 @@ import (
 
 	"github.com/bulletin-dev/bulletin/internal/content"
 	"github.com/bulletin-dev/bulletin/internal/diag"
+	"github.com/bulletin-dev/bulletin/internal/digest"
 	"github.com/bulletin-dev/bulletin/internal/feed"
 	"github.com/bulletin-dev/bulletin/internal/snapshot"
 	"github.com/bulletin-dev/bulletin/internal/status"
@@ -308,15 +309,71 @@ type statusModel struct {
 	page *status.Page
 	// incidents and maintenance are the events in the page's order
 	// (newest first); bySlug finds either.
-	incidents   []*EventView
-	maintenance []*EventView
-	bySlug      map[string]*EventView
+	incidents   []*event
+	maintenance []*event
+	bySlug      map[string]*event
 	feeds       []FeedLink
 }
 
+// event is an incident or a maintenance window as the status side shows
+// it. head is its summary — everything but the timeline and the write-up —
+// which lists (history, components, error pages) show; the full view adds
+// those, rendering their markdown, and is made only where it is shown: the
+// event's own page, the status page's current events and feed items. With
+// years of incidents, most pages of which the previous build can keep, that
+// spares rendering and digesting thousands of timelines.
+type event struct {
+	head *EventView // not changed once made
+	inc  *content.Incident
+	win  *content.Maintenance
+	// settled is true when every time the event names is past: nothing
+	// about it changes with the clock any more, so its page depends on
+	// its file, the config and the theme alone.
+	settled bool
+	// published is when the event was first announced: an incident's
+	// start, a window's first timeline entry.
+	published time.Time
+
+	once sync.Once
+	full *EventView
+	err  error
+}
+
+// doc returns the event's content document.
+func (e *event) doc() *content.Document {
+	if e.inc != nil {
+		return e.inc.Document
+	}
+	return e.win.Document
+}
+
+// fullView returns the event's view with its timeline and write-up, made
+// once.
+func (s *Site) fullView(e *event) (*EventView, error) {
+	e.once.Do(func() {
+		v := *e.head
+		if e.inc != nil {
+			e.err = s.fillIncident(&v, e.inc, s.opts.Now)
+		} else {
+			e.err = s.fillMaintenance(&v, e.win, s.opts.Now)
+		}
+		e.full = &v
+	})
+	return e.full, e.err
+}
+
+// heads returns the summaries of events.
+func heads(events []*event) []*EventView {
+	out := make([]*EventView, len(events))
+	for i, e := range events {
+		out[i] = e.head
+	}
+	return out
+}
+
 // renderStatus writes every status output and returns the sitemap entries
-// of its pages. page renders one page through the theme as Render does.
-func (s *Site) renderStatus(out Output, page func(kind, urlPath string, p *Page)) ([]sitemapEntry, error) {
+// of its pages, which it renders through pages.
+func (s *Site) renderStatus(out Output, pages *pager) ([]sitemapEntry, error) {
 	if s.statusDir() == "" {
 		return nil, diag.Errorf(s.cfg.Path, s.cfg.Lines.Line("status.path"), "status.path %q is the home page's: put the status page in a directory of its own, e.g. \"/status/\"", s.cfg.Status.Path)
 	}
@@ -333,7 +390,11 @@ func (s *Site) renderStatus(out Output, page func(kind, urlPath string, p *Page)
 		mu.Unlock()
 	}
 
-	view := s.statusView(m)
+	page := pages.page
+	view, err := s.statusView(m)
+	if err != nil {
+		return nil, err
+	}
 	page(kindStatus, s.cfg.Status.Path, &Page{
 		Title:       s.cfg.Status.Title,
 		Description: "Current status, incidents and scheduled maintenance of " + s.cfg.Title + ".",
@@ -358,7 +419,7 @@ func (s *Site) renderStatus(out Output, page func(kind, urlPath string, p *Page)
 		History:     index,
 		Feeds:       m.feeds,
 	})
-	events := append(append([]*EventView(nil), m.incidents...), m.maintenance...)
+	events := append(append([]*event(nil), m.incidents...), m.maintenance...)
 	g := errgroup.Group{}
 	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, hm := range months {
@@ -381,9 +442,23 @@ func (s *Site) renderStatus(out Output, page func(kind, urlPath string, p *Page)
 			return nil
 		})
 	}
-	for _, ev := range events {
+	for _, e := range events {
 		g.Go(func() error {
-			page(kindIncident, incidentPath(ev.Slug), &Page{Title: ev.Title, Description: eventDescription(ev), Event: ev, Feeds: m.feeds})
+			build := func() (*Page, error) {
+				ev, err := s.fullView(e)
+				if err != nil {
+					return nil, err
+				}
+				return &Page{Title: ev.Title, Description: eventDescription(ev), Event: ev, Feeds: m.feeds}, nil
+			}
+			var key digest.Key
+			if e.settled {
+				// Its page shows its file as the config and theme have it:
+				// key it by those, and the page need not be made at all
+				// when the previous build has it.
+				key = s.sourceKey(kindIncident, incidentPath(e.head.Slug), e.doc().Source)
+			}
+			pages.lazy(kindIncident, incidentPath(e.head.Slug), key, build)
 			return nil
 		})
 	}
@@ -427,8 +502,8 @@ func (s *Site) renderStatus(out Output, page func(kind, urlPath string, p *Page)
 		}
 		urls = append(urls, sitemapEntry{s.cfg.AbsURL(s.historyPath(hm.Month)), day(latest)})
 	}
-	for _, ev := range events {
-		urls = append(urls, sitemapEntry{ev.AbsURL, day(ev.UpdatedAt)})
+	for _, e := range events {
+		urls = append(urls, sitemapEntry{e.head.AbsURL, day(e.head.UpdatedAt)})
 	}
 	return urls, nil
 }
@@ -440,49 +515,45 @@ func (s *Site) statusModel() (*statusModel, error) {
 	p := status.Compute(s.cfg, s.status.Incidents, s.status.Maintenance, s.snapshots, now)
 	m := &statusModel{
 		page:        p,
-		incidents:   make([]*EventView, len(p.Incidents)),
-		maintenance: make([]*EventView, len(p.Maintenance)),
-		bySlug:      make(map[string]*EventView, len(p.Incidents)+len(p.Maintenance)),
+		incidents:   make([]*event, len(p.Incidents)),
+		maintenance: make([]*event, len(p.Maintenance)),
+		bySlug:      make(map[string]*event, len(p.Incidents)+len(p.Maintenance)),
 		feeds: []FeedLink{
 			{Title: s.cfg.Status.Title + " (RSS)", Type: "application/rss+xml", URL: s.cfg.AbsURL(s.cfg.Status.Path + "feed.xml")},
 			{Title: s.cfg.Status.Title + " (Atom)", Type: "application/atom+xml", URL: s.cfg.AbsURL(s.cfg.Status.Path + "atom.xml")},
 		},
 	}
-	var problems diag.List
-	var mu sync.Mutex
-	g := errgroup.Group{}
-	g.SetLimit(runtime.GOMAXPROCS(0))
 	for i, inc := range p.Incidents {
-		g.Go(func() error {
-			ev, err := s.incidentEvent(inc, now)
-			m.incidents[i] = ev
-			mu.Lock()
-			problems.Add(inc.Path, err)
-			mu.Unlock()
-			return nil
-		})
+		m.incidents[i] = s.incidentEvent(inc, now)
 	}
 	for i, w := range p.Maintenance {
-		g.Go(func() error {
-			ev, err := s.maintenanceEvent(w, now)
-			m.maintenance[i] = ev
-			mu.Lock()
-			problems.Add(w.Path, err)
-			mu.Unlock()
-			return nil
-		})
+		m.maintenance[i] = s.maintenanceEvent(w, now)
 	}
-	_ = g.Wait()
-	if err := problems.Err(); err != nil {
-		return nil, err
+	for _, e := range m.incidents {
+		m.bySlug[e.head.Slug] = e
 	}
-	for _, ev := range m.incidents {
-		m.bySlug[ev.Slug] = ev
-	}
-	for _, ev := range m.maintenance {
-		m.bySlug[ev.Slug] = ev
+	for _, e := range m.maintenance {
+		m.bySlug[e.head.Slug] = e
 	}
 	return m, nil
+}
+
+// sourceKey keys a page that shows one content file as the config and
+// theme have it (renderID), whatever else the site holds.
+func (s *Site) sourceKey(kind, urlPath string, source digest.Key) digest.Key {
+	if s.renderID.IsZero() {
+		return digest.Key{}
+	}
+	d := digest.New()
+	d.String("page from its source")
+	d.Key(s.renderID)
+	d.String(kind)
+	d.String(urlPath)
+	d.Key(source)
+	if s.opts.LiveReload {
+		d.String("live reload")
+	}
+	return d.Sum()
 }
 
 // markdown renders an event's markdown; figures cannot be cited in it (they
@@ -507,8 +578,8 @@ func (s *Site) componentRef(id, st string) ComponentRef {
 	return ref
 }
 
-func (s *Site) incidentEvent(inc *content.Incident, now time.Time) (*EventView, error) {
-	var problems diag.List
+// incidentEvent makes an incident's event: its summary as of now.
+func (s *Site) incidentEvent(inc *content.Incident, now time.Time) *event {
 	path := incidentPath(inc.Slug)
 	st := inc.StatusAt(now)
 	ev := &EventView{
@@ -525,11 +596,14 @@ func (s *Site) incidentEvent(inc *content.Incident, now time.Time) (*EventView, 
 		Start:       inc.Started,
 		UpdatedAt:   inc.Started,
 	}
+	settled := !inc.Started.After(now)
 	if inc.IsResolved() && !inc.Resolved.After(now) {
 		ev.Done = true
 		ev.End = inc.Resolved
 		ev.Duration = snapshot.FormatDuration(inc.Duration())
 		ev.UpdatedAt = later(ev.UpdatedAt, inc.Resolved)
+	} else {
+		settled = false
 	}
 	for _, id := range inc.Components {
 		cs, ok := inc.ComponentStatusAt(id, now)
@@ -538,6 +612,19 @@ func (s *Site) incidentEvent(inc *content.Incident, now time.Time) (*EventView, 
 		}
 		ev.Components = append(ev.Components, s.componentRef(id, cs))
 	}
+	for _, u := range inc.Updates {
+		if u.At.After(now) {
+			settled = false
+			continue
+		}
+		ev.UpdatedAt = later(ev.UpdatedAt, u.At)
+	}
+	return &event{head: ev, inc: inc, settled: settled, published: inc.Started}
+}
+
+// fillIncident adds an incident's timeline up to now and its write-up.
+func (s *Site) fillIncident(ev *EventView, inc *content.Incident, now time.Time) error {
+	var problems diag.List
 	for k := len(inc.Updates) - 1; k >= 0; k-- {
 		u := inc.Updates[k]
 		if u.At.After(now) {
@@ -548,7 +635,6 @@ func (s *Site) incidentEvent(inc *content.Incident, now time.Time) (*EventView, 
 			uv.Changes = append(uv.Changes, s.componentRef(c.Component, c.Status))
 		}
 		ev.Updates = append(ev.Updates, uv)
-		ev.UpdatedAt = later(ev.UpdatedAt, u.At)
 	}
 	if len(ev.Updates) > 0 {
 		ev.Latest = &ev.Updates[0]
@@ -560,11 +646,11 @@ func (s *Site) incidentEvent(inc *content.Incident, now time.Time) (*EventView, 
 			ev.BodyTitle = "Post-mortem"
 		}
 	}
-	return ev, problems.Err()
+	return problems.Err()
 }
 
-func (s *Site) maintenanceEvent(m *content.Maintenance, now time.Time) (*EventView, error) {
-	var problems diag.List
+// maintenanceEvent makes a window's event: its summary as of now.
+func (s *Site) maintenanceEvent(m *content.Maintenance, now time.Time) *event {
 	path := incidentPath(m.Slug)
 	st := m.StatusAt(now)
 	ev := &EventView{
@@ -593,6 +679,24 @@ func (s *Site) maintenanceEvent(m *content.Maintenance, now time.Time) (*EventVi
 		}
 		ev.Components = append(ev.Components, s.componentRef(id, cs))
 	}
+	e := &event{head: ev, win: m, settled: !m.ScheduledUntil.After(now)}
+	for _, u := range m.Updates {
+		if u.At.After(now) {
+			e.settled = false
+		}
+	}
+	if tl := m.Timeline(now); len(tl) > 0 {
+		e.published = tl[0].At
+		ev.UpdatedAt = tl[len(tl)-1].At
+	} else {
+		e.published = m.ScheduledFor
+	}
+	return e
+}
+
+// fillMaintenance adds a window's timeline up to now and its details.
+func (s *Site) fillMaintenance(ev *EventView, m *content.Maintenance, now time.Time) error {
+	var problems diag.List
 	tl := m.Timeline(now)
 	for k := len(tl) - 1; k >= 0; k-- {
 		u := tl[k]
@@ -606,11 +710,10 @@ func (s *Site) maintenanceEvent(m *content.Maintenance, now time.Time) (*EventVi
 	}
 	if len(ev.Updates) > 0 {
 		ev.Latest = &ev.Updates[0]
-		ev.UpdatedAt = ev.Latest.At
 	}
 	ev.Body = s.markdown(m.Body, m.Path, m.BodyLine, &problems)
 	ev.BodyTitle = "Details"
-	return ev, problems.Err()
+	return problems.Err()
 }
 
 func later(a, b time.Time) time.Time {
@@ -636,7 +739,7 @@ func eventDescription(ev *EventView) string {
 	return fmt.Sprintf("%s-impact incident%s: %s.", ev.ImpactLabel, affects, strings.ToLower(ev.StatusLabel))
 }
 
-func (s *Site) statusView(m *statusModel) *StatusView {
+func (s *Site) statusView(m *statusModel) (*StatusView, error) {
 	p := m.page
 	v := &StatusView{
 		Title:       s.cfg.Status.Title,
@@ -649,14 +752,24 @@ func (s *Site) statusView(m *statusModel) *StatusView {
 		APIURL:      s.rel(s.cfg.Status.Path + api.PathSummary),
 		BadgeURL:    s.rel(s.cfg.Status.Path + "badges/status.svg"),
 	}
+	// The current events show with their timelines.
+	var problems diag.List
+	full := func(slug string) *EventView {
+		ev, err := s.fullView(m.bySlug[slug])
+		problems.Add("", err)
+		return ev
+	}
 	for _, inc := range p.Active {
-		v.Active = append(v.Active, m.bySlug[inc.Slug])
+		v.Active = append(v.Active, full(inc.Slug))
 	}
 	for _, w := range p.InProgress {
-		v.InProgress = append(v.InProgress, m.bySlug[w.Slug])
+		v.InProgress = append(v.InProgress, full(w.Slug))
 	}
 	for _, w := range p.Upcoming {
-		v.Upcoming = append(v.Upcoming, m.bySlug[w.Slug])
+		v.Upcoming = append(v.Upcoming, full(w.Slug))
+	}
+	if err := problems.Err(); err != nil {
+		return nil, err
 	}
 	for _, sec := range p.Sections {
 		sv := SectionView{ID: sec.ID, Name: sec.Name, Description: sec.Description, Grouped: sec.ID != "", Status: sec.Status, StatusLabel: statusLabel(sec.Status)}
@@ -665,7 +778,7 @@ func (s *Site) statusView(m *statusModel) *StatusView {
 		}
 		v.Sections = append(v.Sections, sv)
 	}
-	return v
+	return v, nil
 }
 
 func (s *Site) componentView(c *status.Component, m *statusModel) ComponentView {
@@ -688,7 +801,7 @@ func (s *Site) componentView(c *status.Component, m *statusModel) ComponentView 
 				seen[slug] = true
 				cv.IncidentCount++
 				if len(cv.Incidents) < componentIncidents {
-					cv.Incidents = append(cv.Incidents, m.bySlug[slug])
+					cv.Incidents = append(cv.Incidents, m.bySlug[slug].head)
 				}
 			}
 		}
@@ -767,10 +880,10 @@ func (s *Site) history(m *statusModel) []HistoryMonth {
 	for _, h := range status.History(p.Location, p.Incidents, p.Maintenance, p.At) {
 		hm := HistoryMonth{Month: h.Month, Name: h.Start.Format("January 2006"), Start: h.Start, URL: s.rel(s.historyPath(h.Month))}
 		for _, inc := range h.Incidents {
-			hm.Incidents = append(hm.Incidents, m.bySlug[inc.Slug])
+			hm.Incidents = append(hm.Incidents, m.bySlug[inc.Slug].head)
 		}
 		for _, w := range h.Maintenance {
-			hm.Maintenance = append(hm.Maintenance, m.bySlug[w.Slug])
+			hm.Maintenance = append(hm.Maintenance, m.bySlug[w.Slug].head)
 		}
 		out = append(out, hm)
 	}
@@ -786,46 +899,26 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 		host = u.Hostname()
 	}
 	type entry struct {
-		ev   *EventView
+		e    *event
 		item feed.Item
 	}
 	var entries []entry
-	for _, ev := range append(append([]*EventView(nil), m.incidents...), m.maintenance...) {
-		published := ev.Start
-		if ev.IsMaintenance && len(ev.Updates) > 0 {
-			// A window is news when it is announced, not when it opens.
-			published = ev.Updates[len(ev.Updates)-1].At
-		}
-		updated := later(published, ev.UpdatedAt)
-		summary := ev.StatusLabel
-		if ev.Latest != nil {
-			summary += ": " + plainText(string(ev.Latest.Body), 300)
-		}
-		entries = append(entries, entry{ev, feed.Item{
+	for _, e := range append(append([]*event(nil), m.incidents...), m.maintenance...) {
+		ev := e.head
+		entries = append(entries, entry{e, feed.Item{
 			Title: ev.Title,
 			Link:  ev.AbsURL,
 			// The id holds the first announcement's date and the slug, so
 			// it survives updates, a reschedule and a change of base URL.
-			ID:        feed.TagURI(host, published, "incidents/"+ev.Slug),
-			Published: published,
-			Updated:   updated,
-			Summary:   summary,
+			ID:        feed.TagURI(host, e.published, "incidents/"+ev.Slug),
+			Published: e.published,
+			Updated:   later(e.published, ev.UpdatedAt),
 		}})
 	}
-	// Item content is rendered only for the items some feed keeps, once
-	// each: with years of incidents, most are in no feed at all.
-	bySlug := map[string]string{}
-	content := func(ev *EventView) (string, error) {
-		if c, ok := bySlug[ev.Slug]; ok {
-			return c, nil
-		}
-		b, err := s.tmpl.ExecuteFragment("status-feed-item", ev)
-		if err != nil {
-			return "", err
-		}
-		bySlug[ev.Slug] = string(b)
-		return string(b), nil
-	}
+	// Item summaries and content come from the full views, made only for
+	// the items some feed keeps, once each: with years of incidents, most
+	// are in no feed at all.
+	content := map[string]string{}
 	write := func(dir, title, link string, keep func(*EventView) bool) error {
 		f := feed.Feed{
 			Title:       title,
@@ -834,26 +927,39 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 			Copyright:   s.cfg.Copyright,
 			Limit:       s.cfg.FeedLimit,
 		}
-		evs := map[string]*EventView{}
+		evs := map[string]*event{}
 		for _, e := range entries {
-			if keep(e.ev) {
+			if keep(e.e.head) {
 				f.Items = append(f.Items, e.item)
-				evs[e.item.ID] = e.ev
+				evs[e.item.ID] = e.e
 			}
 		}
 		f.Items = feed.Newest(f.Items, f.Limit)
 		kept := make([]*EventView, len(f.Items))
 		for i := range f.Items {
-			kept[i] = evs[f.Items[i].ID]
-		}
-		m := s.memoFiles(out, "status feeds", []any{f, kept}, dir+"feed.xml", dir+"atom.xml")
-		if m.all() {
-			return nil
-		}
-		for i := range f.Items {
-			c, err := content(kept[i])
+			ev, err := s.fullView(evs[f.Items[i].ID])
 			if err != nil {
 				return err
+			}
+			kept[i] = ev
+			f.Items[i].Summary = ev.StatusLabel
+			if ev.Latest != nil {
+				f.Items[i].Summary += ": " + plainText(string(ev.Latest.Body), 300)
+			}
+		}
+		fm := s.memoFiles(out, "status feeds", []any{f, kept}, dir+"feed.xml", dir+"atom.xml")
+		if fm.all() {
+			return nil
+		}
+		for i, ev := range kept {
+			c, ok := content[ev.Slug]
+			if !ok {
+				b, err := s.tmpl.ExecuteFragment("status-feed-item", ev)
+				if err != nil {
+					return err
+				}
+				c = string(b)
+				content[ev.Slug] = c
 			}
 			f.Items[i].ContentHTML = c
 		}
@@ -861,10 +967,10 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 		if err != nil {
 			return fmt.Errorf("render status feed %s: %w", dir, err)
 		}
-		if err := m.write(dir+"feed.xml", docs.RSS); err != nil {
+		if err := fm.write(dir+"feed.xml", docs.RSS); err != nil {
 			return err
 		}
-		return m.write(dir+"atom.xml", docs.Atom)
+		return fm.write(dir+"atom.xml", docs.Atom)
 	}
 	statusURL := s.cfg.AbsURL(s.cfg.Status.Path)
 	if err := write(s.statusDir(), s.cfg.Status.Title, statusURL, func(*EventView) bool { return true }); err != nil {
@@ -1031,13 +1137,13 @@ func (s *Site) errorPages(m *statusModel) []*ErrorPage {
 	}
 	var active, inProgress, upcoming []*EventView
 	for _, inc := range p.Active {
-		active = append(active, m.bySlug[inc.Slug])
+		active = append(active, m.bySlug[inc.Slug].head)
 	}
 	for _, w := range p.InProgress {
-		inProgress = append(inProgress, m.bySlug[w.Slug])
+		inProgress = append(inProgress, m.bySlug[w.Slug].head)
 	}
 	for _, w := range p.Upcoming {
-		upcoming = append(upcoming, m.bySlug[w.Slug])
+		upcoming = append(upcoming, m.bySlug[w.Slug].head)
 	}
 	var out []*ErrorPage
 	for _, k := range errorKinds() {
