@@ -192,26 +192,36 @@ func Read(path string) (*Snapshot, error) {
 // unknown schema versions are errors, so a typo in a hand-edited file does
 // not silently drop a figure.
 func Decode(path string, b []byte) (*Snapshot, error) {
-	var probe struct {
-		Schema int `json:"schema"`
-	}
-	if err := json.Unmarshal(b, &probe); err != nil {
-		return nil, jsonError(path, b, err)
-	}
-	if probe.Schema != Version {
-		return nil, fmt.Errorf("%s: schema %d is not supported (this bulletin reads schema %d)", path, probe.Schema, Version)
-	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	var s Snapshot
 	if err := dec.Decode(&s); err != nil {
+		// A file of another schema may fail to decode as this one: say
+		// that rather than what did not fit.
+		var probe struct {
+			Schema int `json:"schema"`
+		}
+		if json.Unmarshal(b, &probe) == nil && probe.Schema != Version {
+			return nil, schemaError(path, probe.Schema)
+		}
 		return nil, jsonError(path, b, err)
+	}
+	if s.Schema != Version {
+		return nil, schemaError(path, s.Schema)
+	}
+	if rest := bytes.TrimSpace(b[dec.InputOffset():]); len(rest) > 0 {
+		line := 1 + bytes.Count(b[:len(b)-len(rest)], []byte("\n"))
+		return nil, fmt.Errorf("%s:%d: unexpected data after the snapshot", path, line)
 	}
 	if !ValidMonth(s.Month) {
 		return nil, fmt.Errorf("%s: month %q is not of the form YYYY-MM", path, s.Month)
 	}
 	s.normalize()
 	return &s, nil
+}
+
+func schemaError(path string, schema int) error {
+	return fmt.Errorf("%s: schema %d is not supported (this bulletin reads schema %d)", path, schema, Version)
 }
 
 func jsonError(path string, b []byte, err error) error {

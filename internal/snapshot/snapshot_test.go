@@ -109,11 +109,13 @@ func TestRoundTripAndEmptyLists(t *testing.T) {
 func TestDecodeErrors(t *testing.T) {
 	dir := t.TempDir()
 	cases := map[string]struct{ body, want string }{
-		"schema":  {`{"schema": 7, "month": "2026-10"}`, "schema 7 is not supported (this bulletin reads schema 1)"},
-		"unknown": {"{\n\"schema\": 1,\n\"month\": \"2026-10\",\n\"isues\": []\n}", `json: unknown field "isues"`},
-		"syntax":  {"{\n\"schema\": 1,\n\"month\": \"2026-10\"\n\"issues\": []\n}", ":4: invalid character"},
-		"type":    {"{\n\"schema\": 1,\n\"month\": \"2026-10\",\n\"issues\": [{\"opened\": \"many\"}]\n}", ":4: json: cannot unmarshal"},
-		"month":   {`{"schema": 1, "month": "October"}`, `month "October" is not of the form YYYY-MM`},
+		"schema":                  {`{"schema": 7, "month": "2026-10"}`, "schema 7 is not supported (this bulletin reads schema 1)"},
+		"unknown":                 {"{\n\"schema\": 1,\n\"month\": \"2026-10\",\n\"isues\": []\n}", `json: unknown field "isues"`},
+		"syntax":                  {"{\n\"schema\": 1,\n\"month\": \"2026-10\"\n\"issues\": []\n}", ":4: invalid character"},
+		"type":                    {"{\n\"schema\": 1,\n\"month\": \"2026-10\",\n\"issues\": [{\"opened\": \"many\"}]\n}", ":4: json: cannot unmarshal"},
+		"month":                   {`{"schema": 1, "month": "October"}`, `month "October" is not of the form YYYY-MM`},
+		"trailing":                {"{\"schema\": 1, \"month\": \"2026-10\"}\n\n{}\n", ":3: unexpected data after the snapshot"},
+		"another schema's fields": {`{"schema": 2, "month": "2026-10", "uptime": {}}`, "schema 2 is not supported"},
 	}
 	for name, c := range cases {
 		p := filepath.Join(dir, name+".json")
