@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/pprof"
 	"time"
 
@@ -74,6 +75,7 @@ func runBuild(_ context.Context, env Env, args []string) error {
 	quiet := fs.Bool("q", false, "print nothing on success")
 	noCache := fs.Bool("no-cache", false, "render all markdown afresh, without reading or writing .cache/bulletin")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the build to `file` (for go tool pprof)")
+	memProfile := fs.String("memprofile", "", "write a memory profile (allocations, and what is live once rendered) to `file`")
 	if err := parse(fs, env, args); err != nil {
 		return err
 	}
@@ -101,7 +103,15 @@ func runBuild(_ context.Context, env Env, args []string) error {
 	if b.useCache {
 		opts.Manifest = buildcache.OutputManifest(b.source, dir)
 	}
-	st, err := outdir.Build(dir, opts, func(w *outdir.Writer) error { return s.Render(w) })
+	st, err := outdir.Build(dir, opts, func(w *outdir.Writer) error {
+		err := s.Render(w)
+		if *memProfile != "" {
+			if perr := writeMemProfile(*memProfile); perr != nil {
+				return perr
+			}
+		}
+		return err
+	})
 	if err != nil {
 		return err
 	}
@@ -139,6 +149,21 @@ func startCPUProfile(path string) (stop func(), err error) {
 		pprof.StopCPUProfile()
 		f.Close()
 	}, nil
+}
+
+// writeMemProfile writes the allocations profile to path, after a
+// collection so that its in-use figures are what is live.
+func writeMemProfile(path string) error {
+	runtime.GC()
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("memory profile: %w", err)
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return fmt.Errorf("memory profile: %w", err)
+	}
+	return f.Close()
 }
 
 // builtinThemes returns the themes compiled into the binary.

@@ -79,7 +79,7 @@ func (r *Renderer) Render(src []byte, figures Resolver) ([]byte, []Problem) {
 	ps := &problems{}
 	ctx.Set(resolverKey, figures)
 	ctx.Set(problemsKey, ps)
-	var buf bytes.Buffer
+	var buf bufferWriter
 	buf.Grow(len(src) * 2)
 	if err := r.md.Convert(src, &buf, parser.WithContext(ctx)); err != nil {
 		// Goldmark only fails on writer errors; a bytes.Buffer has none.
@@ -87,6 +87,17 @@ func (r *Renderer) Render(src []byte, figures Resolver) ([]byte, []Problem) {
 	}
 	return buf.Bytes(), ps.list
 }
+
+// bufferWriter is a bytes.Buffer that goldmark takes for a buffered writer
+// (util.BufWriter), so that it renders straight into it instead of through
+// a bufio.Writer of its own for every document.
+type bufferWriter struct{ bytes.Buffer }
+
+// Buffered reports no bytes pending: they are all in the buffer already.
+func (*bufferWriter) Buffered() int { return 0 }
+
+// Flush has nothing to do.
+func (*bufferWriter) Flush() error { return nil }
 
 // Figure AST node and kind.
 type figureNode struct {

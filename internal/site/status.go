@@ -348,18 +348,25 @@ func (e *event) doc() *content.Document {
 }
 
 // fullView returns the event's view with its timeline and write-up, made
-// once.
+// once, for the few events shown in several places (the status page's,
+// feed items).
 func (s *Site) fullView(e *event) (*EventView, error) {
-	e.once.Do(func() {
-		v := *e.head
-		if e.inc != nil {
-			e.err = s.fillIncident(&v, e.inc, s.opts.Now)
-		} else {
-			e.err = s.fillMaintenance(&v, e.win, s.opts.Now)
-		}
-		e.full = &v
-	})
+	e.once.Do(func() { e.full, e.err = s.makeFull(e) })
 	return e.full, e.err
+}
+
+// makeFull makes the event's view with its timeline and write-up. The
+// event's own page makes it for itself and lets it go, so that a build
+// that renders thousands of pages does not hold all their timelines.
+func (s *Site) makeFull(e *event) (*EventView, error) {
+	v := *e.head
+	var err error
+	if e.inc != nil {
+		err = s.fillIncident(&v, e.inc, s.opts.Now)
+	} else {
+		err = s.fillMaintenance(&v, e.win, s.opts.Now)
+	}
+	return &v, err
 }
 
 // heads returns the summaries of events.
@@ -445,7 +452,7 @@ func (s *Site) renderStatus(out Output, pages *pager) ([]sitemapEntry, error) {
 	for _, e := range events {
 		g.Go(func() error {
 			build := func() (*Page, error) {
-				ev, err := s.fullView(e)
+				ev, err := s.makeFull(e)
 				if err != nil {
 					return nil, err
 				}
