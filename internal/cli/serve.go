@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/bulletin-dev/bulletin/internal/buildcache"
@@ -37,25 +38,41 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	// Each rebuild parses only the content files that changed, as bulletin
 	// build does; a cache that cannot be opened only costs time.
 	docs, docsErr := buildcache.DocumentsForSite(b.source)
+	// Rendered markdown and pages are kept in memory from one rebuild to
+	// the next, so an edit re-renders what it changed.
+	var md *buildcache.Cache
+	if cfg, err := b.load(env, "development"); err == nil {
+		md, _ = buildcache.ForSite(b.source, cfg)
+	}
+	code, _ := buildcache.BinaryID()
+	var prev *site.MemOutput
+	var mu sync.Mutex // one rebuild at a time: each starts from the last
 	build := func() (map[string][]byte, error) {
+		mu.Lock()
+		defer mu.Unlock()
 		cfg, err := b.load(env, "development")
 		if err != nil {
 			return nil, err
 		}
 		// Links in the preview must point at the preview.
 		cfg.BaseURL = addr
-		opts := site.Options{Dir: b.source, Drafts: b.drafts, Future: true, Now: env.Now(), Builtin: builtinThemes(), LiveReload: true}
+		opts := site.Options{Dir: b.source, Drafts: b.drafts, Future: true, Now: env.Now(), Builtin: builtinThemes(), LiveReload: true, CodeVersion: code}
 		if docsErr == nil {
 			opts.Documents = docs
+		}
+		if md != nil {
+			opts.Markdown = md
 		}
 		s, err := site.Load(cfg, opts)
 		if err != nil {
 			return nil, err
 		}
-		out := site.NewMemOutput()
+		out := site.NewMemOutputAfter(prev)
 		if err := s.Render(out); err != nil {
 			return nil, err
 		}
+		out.Forget()
+		prev = out
 		if docsErr == nil {
 			if err := docs.Save(); err != nil {
 				fmt.Fprintf(env.Stderr, "bulletin serve: %v (the site was built)\n", err)
