@@ -23,6 +23,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	gojson "github.com/goccy/go-json"
 )
 
 // Version is the schema version this package reads and writes.
@@ -192,24 +194,17 @@ func Read(path string) (*Snapshot, error) {
 // unknown schema versions are errors, so a typo in a hand-edited file does
 // not silently drop a figure.
 func Decode(path string, b []byte) (*Snapshot, error) {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var s Snapshot
-	if err := dec.Decode(&s); err != nil {
-		// A file of another schema may fail to decode as this one: say
-		// that rather than what did not fit.
-		var probe struct {
-			Schema int `json:"schema"`
+	s, rest, err := decodeFast(b)
+	if err != nil {
+		// The standard library's decoder says what is wrong, and where.
+		if s, rest, err = decodeStd(path, b); err != nil {
+			return nil, err
 		}
-		if json.Unmarshal(b, &probe) == nil && probe.Schema != Version {
-			return nil, schemaError(path, probe.Schema)
-		}
-		return nil, jsonError(path, b, err)
 	}
 	if s.Schema != Version {
 		return nil, schemaError(path, s.Schema)
 	}
-	if rest := bytes.TrimSpace(b[dec.InputOffset():]); len(rest) > 0 {
+	if rest = bytes.TrimSpace(rest); len(rest) > 0 {
 		line := 1 + bytes.Count(b[:len(b)-len(rest)], []byte("\n"))
 		return nil, fmt.Errorf("%s:%d: unexpected data after the snapshot", path, line)
 	}
@@ -217,7 +212,43 @@ func Decode(path string, b []byte) (*Snapshot, error) {
 		return nil, fmt.Errorf("%s: month %q is not of the form YYYY-MM", path, s.Month)
 	}
 	s.normalize()
-	return &s, nil
+	return s, nil
+}
+
+// decodeFast decodes with goccy/go-json, about four times as fast as
+// encoding/json: years of months with daily figures are the largest cost
+// of a build that changed little. It is only trusted to accept: FuzzDecode
+// holds it to decoding whatever it accepts exactly as encoding/json does,
+// and anything it rejects goes to decodeStd for encoding/json's verdict
+// and message. rest is what follows the object.
+func decodeFast(b []byte) (s *Snapshot, rest []byte, err error) {
+	dec := gojson.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	s = new(Snapshot)
+	if err := dec.Decode(s); err != nil {
+		return nil, nil, err
+	}
+	return s, b[dec.InputOffset():], nil
+}
+
+// decodeStd decodes with encoding/json, whose errors name the file and
+// line.
+func decodeStd(path string, b []byte) (s *Snapshot, rest []byte, err error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	s = new(Snapshot)
+	if err := dec.Decode(s); err != nil {
+		// A file of another schema may fail to decode as this one: say
+		// that rather than what did not fit.
+		var probe struct {
+			Schema int `json:"schema"`
+		}
+		if json.Unmarshal(b, &probe) == nil && probe.Schema != Version {
+			return nil, nil, schemaError(path, probe.Schema)
+		}
+		return nil, nil, jsonError(path, b, err)
+	}
+	return s, b[dec.InputOffset():], nil
 }
 
 func schemaError(path string, schema int) error {
