@@ -198,6 +198,11 @@ func Compute(cfg *config.Config, incidents []*content.Incident, maintenance []*c
 	}
 	p := &Page{At: now, Location: loc, Days: days}
 
+	// Each incident's latest change, and the incidents of each component:
+	// with years of incidents, scanning all of them for every component
+	// was most of the page's cost.
+	latest := make(map[*content.Incident]time.Time, len(incidents))
+	byComponent := map[string][]*content.Incident{}
 	for _, inc := range incidents {
 		if inc.Started.After(now) {
 			continue
@@ -206,12 +211,22 @@ func Compute(cfg *config.Config, incidents []*content.Incident, maintenance []*c
 		if inc.ActiveAt(now) {
 			p.Active = append(p.Active, inc)
 		}
+		last := inc.Started
 		for _, t := range incidentEvents(inc, now) {
 			p.note(t)
+			last = later(last, t)
 		}
+		latest[inc] = last
 	}
 	content.SortIncidents(p.Incidents)
 	content.SortIncidents(p.Active)
+	for _, inc := range p.Incidents {
+		for _, id := range inc.Components {
+			if l := byComponent[id]; len(l) == 0 || l[len(l)-1] != inc {
+				byComponent[id] = append(l, inc)
+			}
+		}
+	}
 
 	p.Maintenance = append([]*content.Maintenance{}, maintenance...)
 	content.SortMaintenance(p.Maintenance)
@@ -245,17 +260,12 @@ func Compute(cfg *config.Config, incidents []*content.Incident, maintenance []*c
 		}
 		comp := &Component{ID: c.ID, Name: c.Name, Description: c.Description, GroupID: c.Group, SLO: c.SLO, Status: content.Operational}
 		var touching []*content.Incident
-		for _, inc := range p.Incidents {
-			if !inc.Affects(c.ID) {
-				continue
-			}
+		for _, inc := range byComponent[c.ID] { // in p.Incidents' order
 			if st, ok := inc.ComponentStatusAt(c.ID, now); ok {
 				comp.Incidents = append(comp.Incidents, inc)
 				comp.Status = worse(comp.Status, st)
 			}
-			for _, t := range incidentEvents(inc, now) {
-				comp.UpdatedAt = later(comp.UpdatedAt, t)
-			}
+			comp.UpdatedAt = later(comp.UpdatedAt, latest[inc])
 			if overlaps(inc.Started, incidentEnd(inc, now), window[0].start, window[len(window)-1].end) {
 				touching = append(touching, inc)
 			}
