@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"sync"
 	"time"
 
 	"github.com/bulletin-dev/bulletin/internal/buildcache"
@@ -91,10 +92,6 @@ func runBuild(_ context.Context, env Env, args []string) error {
 	}
 	b.useCache = !*noCache
 	start := time.Now()
-	_, s, err := b.loadSite(env, "production", env.Now(), false)
-	if err != nil {
-		return err
-	}
 	dir := *out
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(b.source, dir)
@@ -103,7 +100,20 @@ func runBuild(_ context.Context, env Env, args []string) error {
 	if b.useCache {
 		opts.Manifest = buildcache.OutputManifest(b.source, dir)
 	}
+	// Load the site while outdir looks over what the last build left in
+	// public/: neither needs the other until rendering starts.
+	var s *site.Site
+	var loadErr error
+	loaded := make(chan struct{})
+	go func() {
+		defer close(loaded)
+		_, s, loadErr = b.loadSite(env, "production", env.Now(), false)
+	}()
 	st, err := outdir.Build(dir, opts, func(w *outdir.Writer) error {
+		<-loaded
+		if loadErr != nil {
+			return loadErr
+		}
 		err := s.Render(w)
 		if *memProfile != "" {
 			if perr := writeMemProfile(*memProfile); perr != nil {
@@ -112,16 +122,22 @@ func runBuild(_ context.Context, env Env, args []string) error {
 		}
 		return err
 	})
+	<-loaded
 	if err != nil {
 		return err
 	}
+	// The two caches are files of their own: write them at once.
+	var saveErrs [2]error
+	var wg sync.WaitGroup
 	if b.cache != nil {
-		if err := b.cache.Save(); err != nil {
-			fmt.Fprintf(env.Stderr, "bulletin build: %v (the site was built)\n", err)
-		}
+		wg.Go(func() { saveErrs[0] = b.cache.Save() })
 	}
 	if b.docs != nil {
-		if err := b.docs.Save(); err != nil {
+		wg.Go(func() { saveErrs[1] = b.docs.Save() })
+	}
+	wg.Wait()
+	for _, err := range saveErrs {
+		if err != nil {
 			fmt.Fprintf(env.Stderr, "bulletin build: %v (the site was built)\n", err)
 		}
 	}

@@ -118,10 +118,32 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 		return nil, errors.New("site: Options.Now is required")
 	}
 	s := &Site{cfg: cfg, opts: opts, md: markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML})}
-	var problems diag.List
+	// Reports, snapshots, incidents and maintenance, and the theme are
+	// independent: load them at once. Their problems are added in this
+	// order whatever finishes first, so messages do not depend on timing.
 	ld := content.Loader{Cache: opts.Documents}
-	reports, err := ld.Reports(filepath.Join(opts.Dir, "content", "reports"), cfg.Location)
-	problems.Add(filepath.Join(opts.Dir, "content", "reports"), err)
+	var reports []*content.Report
+	var reportsErr, snapErr, statusErr, themeErr, tmplErr error
+	var theme *Theme
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		reports, reportsErr = ld.Reports(filepath.Join(opts.Dir, "content", "reports"), cfg.Location)
+	})
+	wg.Go(func() {
+		s.snapshots, snapErr = snapshot.Store{Dir: filepath.Join(opts.Dir, "data")}.LoadAll()
+	})
+	wg.Go(func() {
+		s.status, statusErr = ld.StatusContent(filepath.Join(opts.Dir, "content", "incidents"), filepath.Join(opts.Dir, "content", "maintenance"), cfg)
+	})
+	wg.Go(func() {
+		theme, themeErr = NewTheme(opts.Dir, cfg.Theme, opts.Builtin)
+		if themeErr == nil {
+			s.tmpl, tmplErr = theme.Parse(s.funcs())
+		}
+	})
+	wg.Wait()
+	var problems diag.List
+	problems.Add(filepath.Join(opts.Dir, "content", "reports"), reportsErr)
 	s.all = reports
 	for _, r := range reports {
 		if r.Draft && !opts.Drafts {
@@ -132,27 +154,22 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 		}
 		s.reports = append(s.reports, r)
 	}
-	snaps, err := snapshot.Store{Dir: filepath.Join(opts.Dir, "data")}.LoadAll()
-	if err != nil {
+	if snapErr != nil {
 		var je interface{ Unwrap() []error }
-		if errors.As(err, &je) {
+		if errors.As(snapErr, &je) {
 			for _, e := range je.Unwrap() {
 				problems.Add("", snapshotProblem(e))
 			}
 		} else {
-			problems.Add(filepath.Join(opts.Dir, "data"), err)
+			problems.Add(filepath.Join(opts.Dir, "data"), snapErr)
 		}
 	}
-	s.snapshots = snaps
-	s.status, err = ld.StatusContent(filepath.Join(opts.Dir, "content", "incidents"), filepath.Join(opts.Dir, "content", "maintenance"), cfg)
-	problems.Add(filepath.Join(opts.Dir, "content"), err)
-	theme, err := NewTheme(opts.Dir, cfg.Theme, opts.Builtin)
-	if err != nil {
-		problems.Addf(cfg.Path, cfg.Lines.Line("theme"), "%v", err)
+	problems.Add(filepath.Join(opts.Dir, "content"), statusErr)
+	if themeErr != nil {
+		problems.Addf(cfg.Path, cfg.Lines.Line("theme"), "%v", themeErr)
 	} else {
 		s.theme = theme
-		s.tmpl, err = theme.Parse(s.funcs())
-		problems.Add("", err)
+		problems.Add("", tmplErr)
 	}
 	if err := problems.Err(); err != nil {
 		if opts.KeepGoing && s.tmpl != nil {

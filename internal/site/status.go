@@ -530,12 +530,21 @@ func (s *Site) statusModel() (*statusModel, error) {
 			{Title: s.cfg.Status.Title + " (Atom)", Type: "application/atom+xml", URL: s.cfg.AbsURL(s.cfg.Status.Path + "atom.xml")},
 		},
 	}
-	for i, inc := range p.Incidents {
-		m.incidents[i] = s.incidentEvent(inc, now)
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	const chunk = 256
+	for lo := 0; lo < len(p.Incidents); lo += chunk {
+		g.Go(func() error {
+			for i := lo; i < min(lo+chunk, len(p.Incidents)); i++ {
+				m.incidents[i] = s.incidentEvent(p.Incidents[i], now)
+			}
+			return nil
+		})
 	}
 	for i, w := range p.Maintenance {
 		m.maintenance[i] = s.maintenanceEvent(w, now)
 	}
+	_ = g.Wait()
 	for _, e := range m.incidents {
 		m.bySlug[e.head.Slug] = e
 	}
