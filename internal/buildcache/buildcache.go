@@ -28,6 +28,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/bulletin-dev/bulletin/internal/binrec"
 	"github.com/bulletin-dev/bulletin/internal/markdown"
 	"github.com/bulletin-dev/bulletin/internal/snapshot"
 )
@@ -253,53 +254,24 @@ func decode(b []byte, fp [32]byte) (map[[32]byte]*entry, error) {
 	if !bytes.Equal(body[len(magic):len(magic)+32], fp[:]) {
 		return nil, errors.New("build cache of another binary, config or theme")
 	}
-	r := reader{b: body[len(magic)+32:]}
-	n := r.uvarint()
-	out := make(map[[32]byte]*entry, min(n, uint64(len(r.b)/32)))
-	for i := uint64(0); i < n && r.err == nil; i++ {
+	r := binrec.NewReader(body[len(magic)+32:])
+	n := r.Uvarint()
+	out := make(map[[32]byte]*entry, min(n, uint64(r.Len()/32)))
+	for i := uint64(0); i < n && r.Err() == nil; i++ {
 		var k [32]byte
-		copy(k[:], r.bytes(32))
+		copy(k[:], r.Bytes(32))
 		e := &entry{}
-		nf := r.uvarint()
-		for j := uint64(0); j < nf && r.err == nil; j++ {
-			key := string(r.bytes(r.uvarint()))
-			text := string(r.bytes(r.uvarint()))
+		nf := r.Uvarint()
+		for j := uint64(0); j < nf && r.Err() == nil; j++ {
+			key := r.String()
+			text := r.String()
 			e.figures = append(e.figures, figure{key, text})
 		}
-		e.html = r.bytes(r.uvarint())
+		e.html = r.Bytes(r.Uvarint())
 		out[k] = e
 	}
-	if r.err != nil || len(r.b) != 0 {
+	if r.Err() != nil || r.Len() != 0 {
 		return nil, errCorrupt
 	}
 	return out, nil
-}
-
-// reader reads the cache format, remembering the first error.
-type reader struct {
-	b   []byte
-	err error
-}
-
-func (r *reader) uvarint() uint64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.err = errCorrupt
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *reader) bytes(n uint64) []byte {
-	if r.err != nil || n > uint64(len(r.b)) {
-		r.err = errCorrupt
-		return nil
-	}
-	s := r.b[:n:n]
-	r.b = r.b[n:]
-	return s
 }

@@ -13,7 +13,9 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/bulletin-dev/bulletin/internal/binrec"
 	"github.com/bulletin-dev/bulletin/internal/digest"
+	"github.com/bulletin-dev/bulletin/internal/fileid"
 )
 
 // manifest is what a build left in the output directory: every file with
@@ -37,21 +39,17 @@ type fileState struct {
 }
 
 // statID is what tells a file or directory left alone from one replaced or
-// edited: modification and change times, inode (where the platform has
-// them) and size. Content written in place changes them all but the
-// inode; a replaced file gets a new inode.
+// edited (see fileid); a directory's size says nothing portable and is
+// left out.
 type statID struct {
-	mtime, ctime int64
-	ino          uint64
-	size         int64
-	dir          bool
+	fileid.ID
+	dir bool
 }
 
 func statOf(fi fs.FileInfo) statID {
-	id := statID{mtime: fi.ModTime().UnixNano(), size: fi.Size(), dir: fi.IsDir()}
-	id.ctime, id.ino = sysStat(fi)
+	id := statID{ID: fileid.Of(fi), dir: fi.IsDir()}
 	if id.dir {
-		id.size = 0 // a directory's size says nothing portable
+		id.Size = 0
 	}
 	return id
 }
@@ -169,10 +167,10 @@ func (m *manifest) encode() []byte {
 		b = append(b, s...)
 	}
 	stat := func(st statID) {
-		b = binary.AppendVarint(b, st.mtime)
-		b = binary.AppendVarint(b, st.ctime)
-		b = binary.AppendUvarint(b, st.ino)
-		b = binary.AppendVarint(b, st.size)
+		b = binary.AppendVarint(b, st.MTime)
+		b = binary.AppendVarint(b, st.CTime)
+		b = binary.AppendUvarint(b, st.Inode)
+		b = binary.AppendVarint(b, st.Size)
 		if st.dir {
 			b = append(b, 1)
 		} else {
@@ -206,28 +204,30 @@ func decodeManifest(b []byte) (*manifest, error) {
 	if crc32.Checksum(body, crcTable) != sum {
 		return nil, errCorrupt
 	}
-	r := reader{b: body[len(magic):]}
-	m := &manifest{dir: r.str()}
+	r := binrec.NewReader(body[len(magic):])
+	m := &manifest{dir: r.String()}
 	stat := func() statID {
-		return statID{mtime: r.varint(), ctime: r.varint(), ino: r.uvarint(), size: r.varint(), dir: r.byte() == 1}
+		st := statID{ID: fileid.ID{MTime: r.Varint(), CTime: r.Varint(), Inode: r.Uvarint(), Size: r.Varint()}}
+		st.dir = r.Byte() == 1
+		return st
 	}
-	n := r.uvarint()
-	m.files = make(map[string]fileState, min(n, uint64(len(r.b))/40))
-	for i := uint64(0); i < n && r.err == nil; i++ {
-		name := r.str()
-		f := fileState{size: r.varint()}
-		copy(f.sum[:], r.bytes(16))
-		copy(f.key[:], r.bytes(16))
+	n := r.Uvarint()
+	m.files = make(map[string]fileState, min(n, uint64(r.Len())/40))
+	for i := uint64(0); i < n && r.Err() == nil; i++ {
+		name := r.String()
+		f := fileState{size: r.Varint()}
+		copy(f.sum[:], r.Bytes(16))
+		copy(f.key[:], r.Bytes(16))
 		f.stat = stat()
 		m.files[name] = f
 	}
-	n = r.uvarint()
-	m.dirs = make(map[string]statID, min(n, uint64(len(r.b))/8))
-	for i := uint64(0); i < n && r.err == nil; i++ {
-		name := r.str()
+	n = r.Uvarint()
+	m.dirs = make(map[string]statID, min(n, uint64(r.Len())/8))
+	for i := uint64(0); i < n && r.Err() == nil; i++ {
+		name := r.String()
 		m.dirs[name] = stat()
 	}
-	if r.err != nil || len(r.b) != 0 {
+	if r.Err() != nil || r.Len() != 0 {
 		return nil, errCorrupt
 	}
 	return m, nil
@@ -275,55 +275,3 @@ func removeManifest(p string) error {
 	}
 	return nil
 }
-
-// reader reads the manifest format, remembering the first error.
-type reader struct {
-	b   []byte
-	err error
-}
-
-func (r *reader) uvarint() uint64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Uvarint(r.b)
-	if n <= 0 {
-		r.err = errCorrupt
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *reader) varint() int64 {
-	if r.err != nil {
-		return 0
-	}
-	v, n := binary.Varint(r.b)
-	if n <= 0 {
-		r.err = errCorrupt
-		return 0
-	}
-	r.b = r.b[n:]
-	return v
-}
-
-func (r *reader) bytes(n uint64) []byte {
-	if r.err != nil || n > uint64(len(r.b)) {
-		r.err = errCorrupt
-		return nil
-	}
-	s := r.b[:n:n]
-	r.b = r.b[n:]
-	return s
-}
-
-func (r *reader) byte() byte {
-	b := r.bytes(1)
-	if len(b) == 0 {
-		return 0
-	}
-	return b[0]
-}
-
-func (r *reader) str() string { return string(r.bytes(r.uvarint())) }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/bulletin-dev/bulletin/internal/digest"
+	"github.com/bulletin-dev/bulletin/internal/fileid"
 )
 
 // site is a build's files; a name ending in "@key" is written as a page
@@ -105,8 +106,7 @@ func inode(t *testing.T, p string) uint64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, ino := sysStat(fi)
-	return ino
+	return fileid.Of(fi).Inode
 }
 
 var base = site{

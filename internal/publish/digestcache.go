@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bulletin-dev/bulletin/internal/fileid"
 	"github.com/bulletin-dev/bulletin/internal/snapshot"
 )
 
@@ -58,7 +59,7 @@ type digest struct {
 // cachedFile is a local file's identity when it was read, and the MD5 of
 // its content then.
 type cachedFile struct {
-	id  fileID
+	id  fileid.ID
 	md5 [16]byte
 }
 
@@ -142,7 +143,7 @@ func decodeDigestCache(b []byte) (*digestCache, error) {
 				return nil, lines.malformed()
 			}
 			cf := cachedFile{
-				id:  fileID{Size: p.size(f[0]), MTime: p.int(f[1]), CTime: p.int(f[2]), Inode: p.uint(f[3])},
+				id:  fileid.ID{Size: p.size(f[0]), MTime: p.int(f[1]), CTime: p.int(f[2]), Inode: p.uint(f[3])},
 				md5: p.md5(f[4]),
 			}
 			k := p.quoted(key)

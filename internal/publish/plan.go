@@ -22,6 +22,8 @@ import (
 	"gocloud.dev/blob"
 	"gocloud.dev/gcerrors"
 	"golang.org/x/sync/errgroup"
+
+	"github.com/bulletin-dev/bulletin/internal/fileid"
 )
 
 // Metadata keys bulletin stores on every object it uploads. Drivers
@@ -371,7 +373,7 @@ type localFile struct {
 	// id is the file's identity when read; cacheable is set when the file
 	// had been left alone for racyWindow by then and did not change while
 	// it was read.
-	id        fileID
+	id        fileid.ID
 	cacheable bool
 	// md5 is the digest of the file as it is on disk, gzip that of its
 	// gzipped content when it was gzipped.
@@ -396,7 +398,7 @@ func (p *Publisher) describe(f *Upload, cache *digestCache, racy int64) error {
 	if err != nil {
 		return err
 	}
-	if c, ok := cache.files[f.Key]; ok && c.id == idOf(fi) {
+	if c, ok := cache.files[f.Key]; ok && c.id == fileid.Of(fi) {
 		var head []byte
 		if _, ok := typeByName(f.Key); !ok {
 			if head, err = readHead(f.path); err != nil {
@@ -455,8 +457,8 @@ func (p *Publisher) read(f *Upload, cache *digestCache, racy int64) error {
 	if err != nil {
 		return err
 	}
-	id := idOf(before)
-	f.local = localFile{id: id, cacheable: id == idOf(after) && id.Size == size && max(id.MTime, id.CTime) < racy}
+	id := fileid.Of(before)
+	f.local = localFile{id: id, cacheable: id == fileid.Of(after) && id.Size == size && max(id.MTime, id.CTime) < racy}
 	raw.Sum(f.local.md5[:0])
 	f.Size, f.MD5 = size, f.local.md5[:]
 	if f.Headers.ContentEncoding != "gzip" {

@@ -1,14 +1,14 @@
 //go:build darwin || freebsd || netbsd
 
-package publish
+package fileid
 
 import (
 	"io/fs"
 	"syscall"
 )
 
-// statID returns the change time (ns) and inode of fi, or zeros.
-func statID(fi fs.FileInfo) (ctime int64, inode uint64) {
+// sysStat returns the change time (ns) and inode of fi, or zeros.
+func sysStat(fi fs.FileInfo) (ctime int64, inode uint64) {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {
 		return 0, 0
