@@ -69,6 +69,7 @@ func runCollect(ctx context.Context, env Env, args []string) error {
 		Token:    token,
 		CacheDir: site(cfg.GitHub.CacheDir),
 		Timeout:  duration(cfg.GitHub.Timeout),
+		Lookback: time.Duration(cfg.GitHub.LookbackDays) * 24 * time.Hour,
 		Logf:     logf,
 	}}
 	opts := collect.Options{

@@ -326,7 +326,7 @@ func (c *Collector) Collect(ctx context.Context, req Request) (*Result, error) {
 		case GitHubSource:
 			jobs, m = c.githubJobs(report, start, end)
 		case PrometheusSource:
-			jobs, m = c.prometheusJobs(month, start, end)
+			jobs, m = c.prometheusJobs(month, start, end, old, req.Force)
 		}
 		if len(jobs) == 0 {
 			if len(req.Only) > 0 {

@@ -145,6 +145,8 @@ type fakePrometheus struct {
 	gen   int
 	fail  map[string]error
 	calls []availCall
+	// coverage, when set, is the coverage of every answer (default 1).
+	coverage *float64
 }
 
 func (f *fakePrometheus) Availability(_ context.Context, comp config.Component, month string, loc *time.Location, exclude []Window) (snapshot.Availability, error) {
@@ -156,7 +158,14 @@ func (f *fakePrometheus) Availability(_ context.Context, comp config.Component, 
 		return snapshot.Availability{}, fmt.Errorf("fake: zone %v", loc)
 	}
 	r := 1 - float64(f.gen)/1000
-	return snapshot.Availability{Component: comp.ID, Ratio: &r, Coverage: 1}, nil
+	a := snapshot.Availability{Component: comp.ID, Ratio: &r, Coverage: 1}
+	if f.coverage != nil {
+		a.Coverage = *f.coverage
+		if a.Coverage == 0 {
+			a.Ratio = nil
+		}
+	}
+	return a, nil
 }
 
 var (
@@ -363,6 +372,52 @@ func TestCollectPartialFailureKeepsOldFigures(t *testing.T) {
 	}
 	if !slices.Equal(kept, []string{"issues acme/web", "availability web"}) {
 		t.Errorf("kept %v", kept)
+	}
+}
+
+// TestCollectLessDataKeepsOldFigures: a Prometheus that answers, but with
+// less of the month than the snapshot has (a new URL, a fresh data
+// directory, retention), must not replace the figures; --force may.
+func TestCollectLessDataKeepsOldFigures(t *testing.T) {
+	for _, cov := range []float64{0, 0.4} {
+		s := newSite(t)
+		s.writeSnapshot(t, oldSnapshot(t, s))
+		prom := &fakePrometheus{gen: 2, coverage: &cov}
+		res, err := s.collector(t, &fakeGitHub{gen: 2}, prom, nov3).Collect(context.Background(), Request{Month: "2026-10", Only: []string{PrometheusSource}})
+		if !errors.Is(err, ErrLessData) {
+			t.Fatalf("coverage %v: err = %v, want ErrLessData", cov, err)
+		}
+		for _, want := range []string{"availability api:", "Prometheus has data for " + snapshot.FormatPercent(cov, 1) + " of the month, the snapshot for 100.0%", "--force"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("coverage %v: error does not say %q:\n%v", cov, want, err)
+			}
+		}
+		if res != nil && res.Written {
+			t.Errorf("coverage %v: the snapshot was rewritten", cov)
+		}
+		if got := gens(s.readSnapshot(t, "2026-10")); got["availability api"] != 1 || got["availability web"] != 1 {
+			t.Errorf("coverage %v: figures %v, want the old ones", cov, got)
+		}
+		// Forced, the new figures replace the old.
+		res, err = s.collector(t, &fakeGitHub{gen: 2}, prom, nov3).Collect(context.Background(), Request{Month: "2026-10", Only: []string{PrometheusSource}, Force: true})
+		if err != nil || !res.Written {
+			t.Fatalf("coverage %v, forced: err %v, result %+v", cov, err, res)
+		}
+		for _, a := range s.readSnapshot(t, "2026-10").Availability {
+			if a.Coverage != cov {
+				t.Errorf("coverage %v, forced: %s has coverage %v", cov, a.Component, a.Coverage)
+			}
+		}
+	}
+	// More data than before is just an update.
+	s := newSite(t)
+	half := 0.5
+	c := s.collector(t, &fakeGitHub{gen: 1}, &fakePrometheus{gen: 1, coverage: &half}, oldTime)
+	if _, err := c.Collect(context.Background(), Request{Month: "2026-10"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.collector(t, &fakeGitHub{gen: 2}, &fakePrometheus{gen: 2}, nov3).Collect(context.Background(), Request{Month: "2026-10"}); err != nil {
+		t.Errorf("more coverage than before: %v", err)
 	}
 }
 

@@ -3,6 +3,7 @@ package collect
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"time"
@@ -229,8 +230,12 @@ func goalRefs(r *content.Report) []string {
 	return refs
 }
 
-// prometheusJobs lists every configured component.
-func (c *Collector) prometheusJobs(month string, start, end time.Time) ([]job, merger) {
+// prometheusJobs lists every configured component. Figures with less
+// coverage than those old holds are refused unless force: a Prometheus
+// that lost the month (a new URL, a fresh data directory, retention
+// shorter than the month's age) answers without error, and its "no data"
+// must not replace what was collected while it had them.
+func (c *Collector) prometheusJobs(month string, start, end time.Time, old *snapshot.Snapshot, force bool) ([]job, merger) {
 	p := c.opts.Prometheus
 	if p == nil {
 		return nil, nil
@@ -248,6 +253,10 @@ func (c *Collector) prometheusJobs(month string, start, end time.Time) ([]job, m
 			if err != nil {
 				return err
 			}
+			if prev, ok := component(old, comp.ID); ok && !force && a.Coverage < prev.Coverage-coverageSlack {
+				return fmt.Errorf("%w: Prometheus has data for %s of the month, the snapshot for %s; kept the figures collected before (check the Prometheus URL and its retention, or collect with --force to replace them)",
+					ErrLessData, snapshot.FormatPercent(a.Coverage, 1), snapshot.FormatPercent(prev.Coverage, 1))
+			}
 			a.Component = comp.ID
 			avail.fresh[comp.ID] = a
 			return nil
@@ -255,6 +264,22 @@ func (c *Collector) prometheusJobs(month string, start, end time.Time) ([]job, m
 	}
 	return jobs, merger{avail}
 }
+
+// component returns the availability of id in s, which may be nil.
+func component(s *snapshot.Snapshot, id string) (snapshot.Availability, bool) {
+	if s == nil {
+		return snapshot.Availability{}, false
+	}
+	return s.Component(id)
+}
+
+// ErrLessData refuses figures that cover less of the month than those
+// already in the snapshot.
+var ErrLessData = errors.New("less data than before")
+
+// coverageSlack is how much less coverage a new collection may have before
+// it is refused: a sample more or less at the month's edges.
+const coverageSlack = 0.001
 
 // windowsFor returns the windows that concern component id and overlap
 // [start, end), unclipped: the source decides how to clip.

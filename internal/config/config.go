@@ -86,7 +86,11 @@ type GitHub struct {
 	// CacheDir holds conditional-request caches (ETags), relative to the site.
 	CacheDir string `toml:"cache_dir"`
 	// Timeout bounds each request, as a Go duration ("30s").
-	Timeout      string       `toml:"timeout"`
+	Timeout string `toml:"timeout"`
+	// LookbackDays is how many days before a month a release may have
+	// started and still be found (deployments and workflow runs are
+	// listed from then); 0 means 14.
+	LookbackDays int          `toml:"lookback_days"`
 	Repositories []Repository `toml:"repositories"`
 }
 
@@ -350,6 +354,9 @@ func (c *Config) validate(p *diag.List) {
 		if _, err := time.ParseDuration(d.v); err != nil {
 			p.Addf(c.Path, at(d.key), "%s: %q is not a duration such as \"30s\"", d.key, d.v)
 		}
+	}
+	if c.GitHub.LookbackDays < 0 || c.GitHub.LookbackDays > 366 {
+		p.Addf(c.Path, at("github.lookback_days"), "github.lookback_days must be between 0 (the default, 14) and 366")
 	}
 	repos := map[string]bool{}
 	for i, r := range c.GitHub.Repositories {
