@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strings"
 	"sync"
 	"time"
 
@@ -96,6 +97,9 @@ func runBuild(_ context.Context, env Env, args []string) error {
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(b.source, dir)
 	}
+	if err := checkOutputDir(b.source, dir); err != nil {
+		return err
+	}
 	var opts outdir.Options
 	if b.useCache {
 		opts.Manifest = buildcache.OutputManifest(b.source, dir)
@@ -147,6 +151,40 @@ func runBuild(_ context.Context, env Env, args []string) error {
 			what += fmt.Sprintf(" (%d written, %d unchanged, %d removed)", st.Written, st.Kept, st.Removed)
 		}
 		fmt.Fprintf(env.Stdout, "built %d reports, %s into %s in %s\n", len(s.Reports()), what, dir, time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// checkOutputDir refuses an output directory that a build would destroy
+// something in: a build makes the directory hold exactly its own files, so
+// "-o ." or "-o content" would delete the site itself.
+func checkOutputDir(source, out string) error {
+	src, err := filepath.Abs(source)
+	if err != nil {
+		return err
+	}
+	dst, err := filepath.Abs(out)
+	if err != nil {
+		return err
+	}
+	within := func(dir, root string) bool {
+		rel, err := filepath.Rel(root, dir)
+		return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	}
+	if within(src, dst) {
+		return fmt.Errorf("%w: -o %s holds the site itself; the build replaces everything in its output directory: choose a directory of its own, such as public", errUsage, out)
+	}
+	for _, name := range []string{"content", "data", "templates", "themes", "static", "docs", ".git", ".cache"} {
+		if within(dst, filepath.Join(src, name)) {
+			return fmt.Errorf("%w: -o %s is inside the site's %s/; the build replaces everything in its output directory: choose a directory of its own, such as public", errUsage, out, name)
+		}
+	}
+	// Anywhere else, a directory that holds a site or a repository is not
+	// a build's output.
+	for _, marker := range []string{"config.toml", ".git", "go.mod"} {
+		if _, err := os.Lstat(filepath.Join(dst, marker)); err == nil {
+			return fmt.Errorf("%w: -o %s holds %s, so it is not a build's output; the build replaces everything in its output directory: choose a directory of its own", errUsage, out, marker)
+		}
 	}
 	return nil
 }

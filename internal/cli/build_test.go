@@ -226,6 +226,35 @@ func TestBuildCommandFailureKeepsOutput(t *testing.T) {
 	}
 }
 
+// TestBuildRefusesSourceDirectories: a build makes its output directory
+// hold its own files only, so an -o that is (or holds, or is inside) the
+// site's sources, or another site or repository, is refused before
+// anything is touched.
+func TestBuildRefusesSourceDirectories(t *testing.T) {
+	dir := writeSite(t, reportSite)
+	other := t.TempDir()
+	if err := os.WriteFile(filepath.Join(other, "go.mod"), []byte("module x\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshotDir(t, dir)
+	for _, out := range []string{".", "..", "content", "content/reports", "data", "templates/x", ".git", other} {
+		r := bulletin(t, dir, testNow, "build", "-o", out)
+		if r.code != 2 || !strings.Contains(r.stderr, "choose a directory of its own") {
+			t.Errorf("-o %s: exit %d, stderr %q", out, r.code, r.stderr)
+		}
+	}
+	if after := snapshotDir(t, dir); len(after) != len(before) {
+		t.Errorf("%d files before, %d after", len(before), len(after))
+	}
+	if !exists(filepath.Join(other, "go.mod")) {
+		t.Error("the other repository lost its go.mod")
+	}
+	// A directory of its own, even beside the sources, is fine.
+	if r := bulletin(t, dir, testNow, "build", "-q", "-o", "site-out"); r.code != 0 {
+		t.Errorf("-o site-out: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
 func TestBuildCommandUsage(t *testing.T) {
 	dir := writeSite(t, reportSite)
 	tests := []struct {

@@ -220,7 +220,21 @@ func Parse(path string, src []byte, env string) (*Config, error) {
 		env = "production"
 	}
 	c.Environment = env
-	if o, ok := c.Env[env]; ok {
+	o, ok := c.Env[env]
+	if !ok && env != "production" && env != "development" {
+		// A mistyped --env would otherwise build with production's URLs.
+		names := make([]string, 0, len(c.Env))
+		for n := range c.Env {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		known := "none is defined"
+		if len(names) > 0 {
+			known = "defined: " + strings.Join(names, ", ")
+		}
+		problems.Addf(path, 0, "unknown environment %q: no [env.%s] table (%s; production and development need none)", env, env, known)
+	}
+	if ok {
 		if o.BaseURL != "" {
 			c.BaseURL = o.BaseURL
 		}

@@ -37,6 +37,19 @@ func TestLoadValid(t *testing.T) {
 	}
 }
 
+func TestUnknownEnvironment(t *testing.T) {
+	_, err := Load("testdata/valid.toml", "stagin")
+	want := `testdata/valid.toml: unknown environment "stagin": no [env.stagin] table (defined: staging; production and development need none)`
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v\nwant %s", err, want)
+	}
+	for _, env := range []string{"production", "development"} {
+		if _, err := Load("testdata/valid.toml", env); err != nil {
+			t.Errorf("%s: %v", env, err)
+		}
+	}
+}
+
 func TestLoadInvalid(t *testing.T) {
 	tests := map[string]string{
 		"invalid-unknown-key.toml":         `testdata/invalid-unknown-key.toml:3: unknown key "titel"`,
