@@ -8,9 +8,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -64,6 +66,7 @@ func runPublish(ctx context.Context, env Env, args []string) error {
 	workers := fs.Int("workers", config.DefaultWorkers, "uploads in flight at once (default: publish.workers)")
 	metricsFile := fs.String("metrics-file", "", "after success, write Prometheus metrics to this file (default: publish.metrics_file)")
 	verbose := fs.Bool("v", false, "log one line per uploaded or deleted file")
+	quiet := fs.Bool("q", false, "print nothing on success (for cron, which mails whatever a job prints)")
 	noCache := fs.Bool("no-cache", false, "read every file and every object's attributes, without the digest cache in .cache/publish or the target's manifest")
 	if err := parse(fs, env, args); err != nil {
 		return err
@@ -132,10 +135,15 @@ func runPublish(ctx context.Context, env Env, args []string) error {
 	if owner == "" {
 		owner = env.Getenv("LOGNAME")
 	}
+	nested, err := nestedTargets(pc, bucketURL)
+	if err != nil {
+		return err
+	}
 	p, err := publish.New(bucket, publish.Options{
 		Rules:       rules,
 		StatusPath:  cfg.Status.Path,
 		Exclude:     pc.Exclude,
+		Nested:      nested,
 		Workers:     *workers,
 		MaxDeletes:  *maxDeletes,
 		Force:       *force,
@@ -173,7 +181,9 @@ func runPublish(ctx context.Context, env Env, args []string) error {
 		}
 		return publishError(err)
 	}
-	fmt.Fprintf(env.Stdout, "publish %s: %s\n", name, sum)
+	if !*quiet {
+		fmt.Fprintf(env.Stdout, "publish %s: %s\n", name, sum)
+	}
 	if *metricsFile != "" {
 		if err := publish.WriteMetrics(*metricsFile, name, sum, env.Now()); err != nil {
 			return err
@@ -246,6 +256,34 @@ func chooseTarget(pc config.Publish, target, to string) (name, bucketURL string,
 		return names[0], pc.Targets[names[0]].URL, nil
 	}
 	return "", "", fmt.Errorf("%w: no target: give --target NAME (%s) or --to URL, or set publish.default", errUsage, configured)
+}
+
+// nestedTargets returns the key prefixes, relative to the target at
+// bucketURL, of the configured targets that live inside it (staging at
+// ?prefix=staging/ of production's bucket), so that publishing the outer
+// target neither overwrites nor deletes them.
+func nestedTargets(pc config.Publish, bucketURL string) ([]string, error) {
+	place := func(raw string) (bucket, prefix string, err error) {
+		u, err := url.Parse(raw)
+		if err != nil {
+			return "", "", err
+		}
+		prefix = u.Query().Get("prefix")
+		return u.Scheme + "://" + u.Host + strings.TrimSuffix(u.Path, "/"), prefix, nil
+	}
+	bucket, prefix, err := place(bucketURL)
+	if err != nil {
+		return nil, fmt.Errorf("%w: target URL: %v", errUsage, err)
+	}
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(pc.Targets)) {
+		ob, op, err := place(pc.Targets[name].URL)
+		if err != nil || ob != bucket || op == prefix || !strings.HasPrefix(op, prefix) {
+			continue
+		}
+		out = append(out, strings.TrimPrefix(op, prefix))
+	}
+	return out, nil
 }
 
 // headerRules are the built-in rules followed by the site's own.

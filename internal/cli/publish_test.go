@@ -154,12 +154,32 @@ func TestPublishCommand(t *testing.T) {
 		t.Errorf("summary %q", got)
 	}
 
+	// Quiet: nothing on success.
+	if code := s.run(t, "-q"); code != 0 || s.stdout.Len() != 0 || s.stderr.Len() != 0 {
+		t.Errorf("-q: exit %d, printed %q %q", code, s.stdout.String(), s.stderr.String())
+	}
+
 	// A second target under a prefix of the same bucket.
 	if code := s.run(t, "--target", "staging"); code != 0 {
 		t.Fatalf("staging: exit %d", code)
 	}
 	if got := s.bucketFile(t, "staging/index.html"); got != "<!doctype html><title>Ops</title>" {
 		t.Errorf("staging home %q", got)
+	}
+	// Production again: staging's objects, lock and manifest are another
+	// target's, not files production no longer has.
+	s.write(t, "public/reports/2026/10/index.html", "<!doctype html><title>October, third</title>")
+	if code := s.run(t, "-v", "--target", "production"); code != 0 {
+		t.Fatalf("production after staging: exit %d", code)
+	}
+	if got := s.stdout.String(); !strings.Contains(got, "uploaded 1 (") || !strings.Contains(got, "deleted 0") {
+		t.Errorf("production after staging: %q", got)
+	}
+	if strings.Contains(s.stderr.String(), "staging/") {
+		t.Errorf("production touched staging:\n%s", s.stderr.String())
+	}
+	if got := s.bucketFile(t, "staging/index.html"); got != "<!doctype html><title>Ops</title>" {
+		t.Errorf("staging home after production %q", got)
 	}
 }
 

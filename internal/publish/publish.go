@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,6 +61,9 @@ type Options struct {
 	// Exclude lists glob patterns of paths that are neither uploaded nor
 	// deleted, such as files other tools keep in the same bucket.
 	Exclude []string
+	// Nested lists key prefixes ("staging/") that belong to other targets
+	// in the same bucket: their objects are neither uploaded nor deleted.
+	Nested []string
 
 	// Workers bounds the uploads (and the remote reads) in flight.
 	Workers int
@@ -210,6 +214,11 @@ func New(bucket Bucket, opts Options) (*Publisher, error) {
 func (p *Publisher) excluded(key string) bool {
 	if key == LockKey || key == ManifestKey {
 		return true
+	}
+	for _, prefix := range p.opts.Nested {
+		if strings.HasPrefix(key, prefix) {
+			return true
+		}
 	}
 	for _, g := range p.exclude {
 		if g.Match(key) {
