@@ -314,6 +314,14 @@ func newIncident(doc *Document, m *incidentMeta, cfg *config.Config) (*Incident,
 		case um.Status == StatusPostmortem && !resolvedSeen:
 			p.Add("", doc.Errorf(key+".status", "postmortem update before the incident was resolved: add a resolved update first"))
 		}
+		if um.Status == StatusResolved && !resolvedSeen {
+			// The incident ends at its resolution; saying it was resolved
+			// and then ending it later would show it open, at its
+			// impact, while the timeline says resolved.
+			if inc.IsResolved() && !u.At.IsZero() && inc.Resolved.After(u.At) {
+				p.Add("", doc.Errorf("resolved", "resolved %s is after the resolved update at %s: set resolved to the time the incident ended, at or before that update", m.Resolved.Raw, um.At.Raw))
+			}
+		}
 		if um.Status == StatusResolved {
 			resolvedSeen = true
 		}

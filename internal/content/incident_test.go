@@ -218,6 +218,8 @@ func TestParseIncidentErrors(t *testing.T) {
 			`content/incidents/x.md:10: the last update's status is resolved but resolved is not set: add resolved (the time the incident ended)`},
 		{"resolved before started", "x.md", with(join([]string{"resolved: 2026-10-14T08:00:00Z", "updates:"}, upd("2026-10-14T09:00:00Z", "resolved"))...),
 			`content/incidents/x.md:5: resolved 2026-10-14T08:00:00Z is before started 2026-10-14T09:00:00Z`},
+		{"resolved after the resolved update", "x.md", with(join([]string{"resolved: 2026-10-16T10:00:00Z", "updates:"}, upd("2026-10-14T09:00:00Z", "investigating"), upd("2026-10-14T10:00:00Z", "resolved"))...),
+			`content/incidents/x.md:5: resolved 2026-10-16T10:00:00Z is after the resolved update at 2026-10-14T10:00:00Z: set resolved to the time the incident ended, at or before that update`},
 		{"investigating after resolved", "x.md", with(join([]string{"resolved: 2026-10-14T10:00:00Z", "updates:"}, upd("2026-10-14T10:00:00Z", "resolved"), upd("2026-10-14T11:00:00Z", "investigating"), upd("2026-10-14T12:00:00Z", "resolved"))...),
 			`content/incidents/x.md:11: update with status investigating after the incident was resolved (2026-10-14T10:00:00Z): only resolved or postmortem may follow`},
 		{"postmortem before resolved", "x.md", with(join([]string{"updates:"}, upd("2026-10-14T09:00:00Z", "postmortem"))...),
