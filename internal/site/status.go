@@ -298,6 +298,22 @@ func impactLabel(s string) string {
 	return s
 }
 
+// defaultStatusPath is where the status page is when config does not say.
+const defaultStatusPath = "/status/"
+
+// aliasPage is a page that sends its reader to url at once, without
+// script (as Hugo's aliases do): a refresh, a canonical link for search
+// engines and a plain link.
+func aliasPage(url, abs, title string) []byte {
+	var b strings.Builder
+	esc := template.HTMLEscapeString
+	b.WriteString("<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>" + esc(title) + "</title>")
+	b.WriteString("<link rel=\"canonical\" href=\"" + esc(abs) + "\"><meta name=\"robots\" content=\"noindex\">")
+	b.WriteString("<meta http-equiv=\"refresh\" content=\"0; url=" + esc(url) + "\"></head>\n")
+	b.WriteString("<body><p>" + esc(title) + " is at <a href=\"" + esc(url) + "\">" + esc(abs) + "</a>.</p></body></html>\n")
+	return []byte(b.String())
+}
+
 // statusDir returns the output directory of the status page ("status/").
 func (s *Site) statusDir() string { return strings.TrimPrefix(s.cfg.Status.Path, "/") }
 
@@ -409,6 +425,10 @@ func (s *Site) renderStatus(out Output, pages *pager) ([]sitemapEntry, error) {
 		Feeds:       m.feeds,
 		InlineCSS:   template.CSS(s.statusCSS),
 	})
+	if s.cfg.Status.Path != defaultStatusPath {
+		// Links to /status/ (a bookmark, a CDN's error page) still find it.
+		add(out.WriteFile(strings.TrimPrefix(defaultStatusPath, "/")+"index.html", aliasPage(s.rel(s.cfg.Status.Path), s.cfg.AbsURL(s.cfg.Status.Path), s.cfg.Status.Title)))
+	}
 	months := s.history(m)
 	index := &HistoryView{IndexURL: s.rel(s.historyPath(""))}
 	index.Months = months[:min(historyRecent, len(months))]
@@ -456,7 +476,7 @@ func (s *Site) renderStatus(out Output, pages *pager) ([]sitemapEntry, error) {
 				if err != nil {
 					return nil, err
 				}
-				return &Page{Title: ev.Title, Description: eventDescription(ev), Event: ev, Feeds: m.feeds}, nil
+				return &Page{Title: ev.Title, Description: eventDescription(ev), Event: ev, Feeds: s.eventFeeds(ev, m)}, nil
 			}
 			var key digest.Key
 			if e.settled {
@@ -552,6 +572,22 @@ func (s *Site) statusModel() (*statusModel, error) {
 		m.bySlug[e.head.Slug] = e
 	}
 	return m, nil
+}
+
+// eventFeeds are the feeds an event's page advertises: all incidents, and
+// those of each visible component the event affects.
+func (s *Site) eventFeeds(ev *EventView, m *statusModel) []FeedLink {
+	feeds := append([]FeedLink(nil), m.feeds...)
+	for _, c := range ev.Components {
+		if _, visible := m.page.Component(c.ID); !visible {
+			continue
+		}
+		dir := s.cfg.Status.Path + "components/" + c.ID + "/"
+		feeds = append(feeds,
+			FeedLink{Title: s.cfg.Status.Title + ": " + c.Name + " (RSS)", Type: "application/rss+xml", URL: s.cfg.AbsURL(dir + "feed.xml")},
+			FeedLink{Title: s.cfg.Status.Title + ": " + c.Name + " (Atom)", Type: "application/atom+xml", URL: s.cfg.AbsURL(dir + "atom.xml")})
+	}
+	return feeds
 }
 
 // sourceKey keys a page that shows one content file as the config and

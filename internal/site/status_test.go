@@ -791,3 +791,32 @@ func BenchmarkStatusPage(b *testing.B) {
 	b.ReportMetric(float64(len(page)), "page-bytes")
 	b.ReportMetric(float64(gzipSize(b, page)), "gzip-bytes")
 }
+
+// TestStatusPathElsewhere: with the status page at another path, /status/
+// still leads there, without script.
+func TestStatusPathElsewhere(t *testing.T) {
+	dir := copyDir(t, statusSiteDir)
+	cfg := filepath.Join(dir, "config.toml")
+	src, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, cfg, strings.Replace(string(src), "[status]\n", "[status]\npath = \"/uptime/\"\n", 1))
+	files := renderDir(t, dir, statusNow)
+	if _, ok := files["uptime/index.html"]; !ok {
+		t.Fatal("no status page at uptime/")
+	}
+	alias := string(files["status/index.html"])
+	for _, want := range []string{`<meta http-equiv="refresh" content="0; url=/uptime/">`, `<link rel="canonical" href="https://ops.example.org/uptime/">`, `<a href="/uptime/">`} {
+		if !strings.Contains(alias, want) {
+			t.Errorf("status/index.html lacks %s:\n%s", want, alias)
+		}
+	}
+	if strings.Contains(alias, "<script") {
+		t.Error("the alias needs a script")
+	}
+	// At the default path there is no alias to make.
+	if got := string(renderDir(t, statusSiteDir, statusNow)["status/index.html"]); strings.Contains(got, "http-equiv") {
+		t.Error("the status page itself is an alias")
+	}
+}
