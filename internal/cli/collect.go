@@ -174,9 +174,8 @@ func newPrometheus(cfg *config.Config, site func(string) string, logf func(strin
 		URL:            cfg.Prometheus.URL,
 		HTTPConfigFile: site(cfg.Prometheus.HTTPConfigFile),
 		Timeout:        duration(cfg.Prometheus.Timeout),
-		Logf: func(format string, args ...any) {
-			logf("prometheus: "+format, args...)
-		},
+		// The collector's lines name it already ("prometheus: query ...").
+		Logf: logf,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("prometheus: %w", err)

@@ -238,7 +238,12 @@ func writeChecked(env Env, path string, src []byte, check func() error) error {
 	if err := check(); err != nil {
 		return fmt.Errorf("refusing to write %s, the result would not be valid:\n%w", path, err)
 	}
-	if err := snapshot.WriteFileAtomic(path, src, 0o644); err != nil {
+	// An edited file keeps its permissions; a new one gets the usual.
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	if err := snapshot.WriteFileAtomic(path, src, mode); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	fmt.Fprintln(env.Stdout, path)

@@ -86,7 +86,14 @@ func TestIncidentRoundTrip(t *testing.T) {
 		t.Fatalf("printed %q, want %q", path, want)
 	}
 	mustRun(t, dir, "2026-10-14T23:00:00Z", "incident", "update", "2026-10-15-dns-resolution-failing", "--status", "identified", "-m", "Upstream ISP issue.\n\nWe are switching providers.", "--component", "dns=partial_outage", "--component", "web=degraded_performance")
+	// A file kept private stays so through edits.
+	if err := os.Chmod(want, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	mustRun(t, dir, "2026-10-14T23:40:00Z", "incident", "resolve", "2026-10-15-dns-resolution-failing", "-m", "Resolved")
+	if fi, err := os.Stat(want); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode after an edit: %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
 	mustRun(t, dir, "2026-10-16T10:00:00Z", "incident", "update", "2026-10-15-dns-resolution-failing", "--status", "postmortem", "-m", "Post-mortem below.")
 
 	incs, err := content.LoadIncidents(filepath.Join(dir, "content/incidents"), loadCfg(t, dir))
