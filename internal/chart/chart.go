@@ -66,8 +66,8 @@ func (b Bars) HTML() template.HTML {
 	// Grid and y axis labels.
 	for v := 0.0; v <= top+step/2; v += step {
 		y := padT + plotH - v/top*plotH
-		fmt.Fprintf(&sb, `<line class="grid" x1="%d" x2="%d" y1="%s" y2="%s"/>`, padL, width-padR, f1(y), f1(y))
-		fmt.Fprintf(&sb, `<text class="tick" x="%d" y="%s" text-anchor="end">%s</text>`, padL-6, f1(y+4), html.EscapeString(format(v)))
+		fmt.Fprintf(&sb, `<line class="grid" stroke="`+colorLine+`" x1="%d" x2="%d" y1="%s" y2="%s"/>`, padL, width-padR, f1(y), f1(y))
+		fmt.Fprintf(&sb, `<text class="tick" fill="`+colorMuted+`" x="%d" y="%s" text-anchor="end">%s</text>`, padL-6, f1(y+4), html.EscapeString(format(v)))
 	}
 	n := len(b.Labels)
 	if n > 0 && len(b.Series) > 0 {
@@ -82,13 +82,13 @@ func (b Bars) HTML() template.HTML {
 				v := s.Values[i]
 				h := v / top * plotH
 				x := x0 + barW*float64(si)
-				fmt.Fprintf(&sb, `<rect class="s%d" x="%s" y="%s" width="%s" height="%s"><title>%s, %s: %s</title></rect>`,
-					si, f1(x), f1(padT+plotH-h), f1(barW-1), f1(h), html.EscapeString(label), html.EscapeString(s.Name), html.EscapeString(format(v)))
+				fmt.Fprintf(&sb, `<rect class="s%d" fill="%s" x="%s" y="%s" width="%s" height="%s"><title>%s, %s: %s</title></rect>`,
+					si, seriesColor(si), f1(x), f1(padT+plotH-h), f1(barW-1), f1(h), html.EscapeString(label), html.EscapeString(s.Name), html.EscapeString(format(v)))
 			}
-			fmt.Fprintf(&sb, `<text class="tick" x="%s" y="%d" text-anchor="middle">%s</text>`, f1(x0+groupW*0.4), height-10, html.EscapeString(label))
+			fmt.Fprintf(&sb, `<text class="tick" fill="`+colorMuted+`" x="%s" y="%d" text-anchor="middle">%s</text>`, f1(x0+groupW*0.4), height-10, html.EscapeString(label))
 		}
 	}
-	sb.WriteString(`<line class="axis" x1="44" x2="632" y1="192" y2="192"/>`)
+	sb.WriteString(`<line class="axis" stroke="` + colorMuted + `" x1="44" x2="632" y1="192" y2="192"/>`)
 	sb.WriteString("</svg>")
 	legend(&sb, b.Series)
 	// Data table fallback.
@@ -158,13 +158,13 @@ func (h HBars) HTML() template.HTML {
 		if b.Highlight {
 			class = "hl"
 		}
-		fmt.Fprintf(&sb, `<text class="tick" x="%d" y="%d" text-anchor="end">%s</text>`, labelW-6, y+12, html.EscapeString(truncate(b.Label, 22)))
-		fmt.Fprintf(&sb, `<rect class="%s" x="%d" y="%d" width="%s" height="%d"><title>%s: %s</title></rect>`, class, labelW, y+2, f1(math.Max(w, 1)), rowH-5, html.EscapeString(b.Label), html.EscapeString(format(b.Value)))
-		fmt.Fprintf(&sb, `<text class="tick" x="%s" y="%d">%s</text>`, f1(float64(labelW)+w+4), y+12, html.EscapeString(format(b.Value)))
+		fmt.Fprintf(&sb, `<text class="tick" fill="`+colorMuted+`" x="%d" y="%d" text-anchor="end">%s</text>`, labelW-6, y+12, html.EscapeString(truncate(b.Label, 22)))
+		fmt.Fprintf(&sb, `<rect class="%s" fill="%s" x="%d" y="%d" width="%s" height="%d"><title>%s: %s</title></rect>`, class, classColor(class), labelW, y+2, f1(math.Max(w, 1)), rowH-5, html.EscapeString(b.Label), html.EscapeString(format(b.Value)))
+		fmt.Fprintf(&sb, `<text class="tick" fill="`+colorMuted+`" x="%s" y="%d">%s</text>`, f1(float64(labelW)+w+4), y+12, html.EscapeString(format(b.Value)))
 	}
 	if h.Marker > 0 {
 		x := float64(labelW) + h.Marker/maxV*plot
-		fmt.Fprintf(&sb, `<line class="marker" x1="%s" x2="%s" y1="%d" y2="%d"><title>%s</title></line>`, f1(x), f1(x), padT-4, hgt-4, html.EscapeString(h.MarkerLabel))
+		fmt.Fprintf(&sb, `<line class="marker" stroke="`+colorFG+`" stroke-dasharray="4 3" x1="%s" x2="%s" y1="%d" y2="%d"><title>%s</title></line>`, f1(x), f1(x), padT-4, hgt-4, html.EscapeString(h.MarkerLabel))
 	}
 	sb.WriteString("</svg>")
 	sb.WriteString(`<details class="chart-data"><summary>Data table</summary><table><tbody>`)
@@ -179,6 +179,31 @@ func (h HBars) HTML() template.HTML {
 	return template.HTML(sb.String())
 }
 
+// Colours a chart is drawn in where no stylesheet applies (a feed reader
+// shows a report's charts without the site's CSS). They are presentation
+// attributes, so the theme's CSS rules, light or dark, override them.
+const (
+	colorLine  = "#d9dee7"
+	colorMuted = "#5b6475"
+	colorFG    = "#1d2330"
+)
+
+// classColor is the colour of a bar of class s0, s1, s2 (series) or hl
+// (highlighted).
+func classColor(class string) string {
+	switch class {
+	case "s1":
+		return "#e07b39"
+	case "s2":
+		return "#6a9f3a"
+	case "hl":
+		return "#c4302b"
+	}
+	return "#3b82c4"
+}
+
+func seriesColor(i int) string { return classColor("s" + strconv.Itoa(i%3)) }
+
 func openSVG(sb *strings.Builder, id, title, desc string) {
 	fmt.Fprintf(sb, `<figure class="chart"><svg viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg">`, width, height, id, id)
 	fmt.Fprintf(sb, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, html.EscapeString(title), id, html.EscapeString(desc))
@@ -190,7 +215,7 @@ func legend(sb *strings.Builder, series []Series) {
 	}
 	sb.WriteString(`<figcaption class="legend">`)
 	for i, s := range series {
-		fmt.Fprintf(sb, `<span class="key"><svg width="10" height="10" aria-hidden="true"><rect class="s%d" width="10" height="10"/></svg> %s</span>`, i, html.EscapeString(s.Name))
+		fmt.Fprintf(sb, `<span class="key"><svg width="10" height="10" aria-hidden="true"><rect class="s%d" fill="%s" width="10" height="10"/></svg> %s</span>`, i, seriesColor(i), html.EscapeString(s.Name))
 	}
 	sb.WriteString("</figcaption>")
 }
