@@ -1,8 +1,8 @@
 // Package buildcache keeps rendered markdown between builds, so a rebuild
 // after a small change renders only the pages whose markdown changed.
 //
-// An entry is keyed by the SHA-256 of the renderer settings and the
-// markdown source, and records the figures the markdown cited with the text
+// An entry is keyed by the digest (xxh3-128) of the renderer settings and
+// the markdown source, and records the figures the markdown cited with the text
 // each resolved to. An entry is served only when every one of those figures
 // still resolves to the same text, so a changed data snapshot shows up
 // without any timestamp or dependency bookkeeping. Everything else that can
@@ -17,7 +17,7 @@ package buildcache
 
 import (
 	"bytes"
-	"crypto/sha256"
+
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -29,15 +29,15 @@ import (
 	"sync/atomic"
 
 	"github.com/bulletin-dev/bulletin/internal/binrec"
+	"github.com/bulletin-dev/bulletin/internal/digest"
 	"github.com/bulletin-dev/bulletin/internal/markdown"
-	"github.com/bulletin-dev/bulletin/internal/snapshot"
 )
 
 // FileName is the cache file inside the cache directory.
 const FileName = "markdown.cache"
 
 // magic starts every cache file; the trailing byte is the format version.
-var magic = []byte("bulletin markdown cache\x01")
+var magic = []byte("bulletin markdown cache\x02")
 
 // Cache is a markdown cache. It is safe for concurrent use.
 type Cache struct {
@@ -47,7 +47,7 @@ type Cache struct {
 	mu sync.Mutex
 	// old holds the entries read at Open, cur those used by this build;
 	// Save writes cur, so entries no build uses any more are dropped.
-	old, cur map[[32]byte]*entry
+	old, cur map[digest.Key]*entry
 	// changed is set when cur differs from what the file holds.
 	changed bool
 
@@ -75,8 +75,8 @@ func Open(dir string, fingerprint [32]byte) *Cache {
 	c := &Cache{
 		path:        filepath.Join(dir, FileName),
 		fingerprint: fingerprint,
-		old:         map[[32]byte]*entry{},
-		cur:         map[[32]byte]*entry{},
+		old:         map[digest.Key]*entry{},
+		cur:         map[digest.Key]*entry{},
 	}
 	b, err := os.ReadFile(c.path)
 	if err != nil {
@@ -160,15 +160,15 @@ func (r *recorder) lookup(key string) (string, error) {
 	return text, err
 }
 
-func entryKey(settings string, src []byte) [32]byte {
-	h := sha256.New()
-	var n [binary.MaxVarintLen64]byte
-	h.Write(n[:binary.PutUvarint(n[:], uint64(len(settings)))])
-	h.Write([]byte(settings))
-	h.Write(src)
-	var k [32]byte
-	h.Sum(k[:0])
-	return k
+func entryKey(settings string, src []byte) digest.Key {
+	// The settings, then the source's own digest: two hashes over the
+	// bytes, no hasher to allocate for each of a build's documents.
+	sum := digest.Bytes(src)
+	var buf [128]byte
+	b := binary.AppendUvarint(buf[:0], uint64(len(settings)))
+	b = append(b, settings...)
+	b = append(b, sum[:]...)
+	return digest.Bytes(b)
 }
 
 // Stats returns the hits and misses so far.
@@ -185,11 +185,11 @@ func (c *Cache) Save() error {
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
 		return fmt.Errorf("save build cache: %w", err)
 	}
-	if err := snapshot.WriteFileAtomic(c.path, encode(c.fingerprint, c.cur), 0o644); err != nil {
+	if err := writeCacheFile(c.path, encode(c.fingerprint, c.cur)); err != nil {
 		return fmt.Errorf("save build cache: %w", err)
 	}
 	c.old, c.changed = c.cur, false
-	c.cur = make(map[[32]byte]*entry, len(c.old))
+	c.cur = make(map[digest.Key]*entry, len(c.old))
 	for k, v := range c.old {
 		c.cur[k] = v
 	}
@@ -207,15 +207,15 @@ func Clear(dir string) error {
 }
 
 // File format: magic, fingerprint (32 bytes), entry count (uvarint), then
-// per entry its key (32 bytes), figure count, figures as (key, text) pairs
+// per entry its key (16 bytes), figure count, figures as (key, text) pairs
 // and the HTML, every string as uvarint length and bytes; finally the CRC-32C
 // of everything before it.
 var crcTable = crc32.MakeTable(crc32.Castagnoli)
 
-func encode(fp [32]byte, entries map[[32]byte]*entry) []byte {
+func encode(fp [32]byte, entries map[digest.Key]*entry) []byte {
 	size := len(magic) + 32 + 16
 	for _, e := range entries {
-		size += 32 + 8 + len(e.html) + 8
+		size += 16 + 8 + len(e.html) + 8
 		for _, f := range e.figures {
 			size += len(f.key) + len(f.text) + 8
 		}
@@ -243,7 +243,7 @@ func encode(fp [32]byte, entries map[[32]byte]*entry) []byte {
 var errCorrupt = errors.New("corrupt build cache")
 
 // decode parses a cache file. The HTML of the entries aliases b.
-func decode(b []byte, fp [32]byte) (map[[32]byte]*entry, error) {
+func decode(b []byte, fp [32]byte) (map[digest.Key]*entry, error) {
 	if len(b) < len(magic)+32+4 || !bytes.Equal(b[:len(magic)], magic) {
 		return nil, errCorrupt
 	}
@@ -256,10 +256,10 @@ func decode(b []byte, fp [32]byte) (map[[32]byte]*entry, error) {
 	}
 	r := binrec.NewReader(body[len(magic)+32:])
 	n := r.Uvarint()
-	out := make(map[[32]byte]*entry, min(n, uint64(r.Len()/32)))
+	out := make(map[digest.Key]*entry, min(n, uint64(r.Len()/16)))
 	for i := uint64(0); i < n && r.Err() == nil; i++ {
-		var k [32]byte
-		copy(k[:], r.Bytes(32))
+		var k digest.Key
+		copy(k[:], r.Bytes(16))
 		e := &entry{}
 		nf := r.Uvarint()
 		for j := uint64(0); j < nf && r.Err() == nil; j++ {

@@ -16,7 +16,6 @@ import (
 	"sync/atomic"
 
 	"github.com/bulletin-dev/bulletin/internal/digest"
-	"github.com/bulletin-dev/bulletin/internal/snapshot"
 )
 
 // DocumentsFileName is the document cache file inside the cache directory.
@@ -168,7 +167,7 @@ func (d *Documents) Save() error {
 	if err := os.MkdirAll(filepath.Dir(d.path), 0o755); err != nil {
 		return fmt.Errorf("save document cache: %w", err)
 	}
-	if err := snapshot.WriteFileAtomic(d.path, encodeDocuments(d.fingerprint, d.cur), 0o644); err != nil {
+	if err := writeCacheFile(d.path, encodeDocuments(d.fingerprint, d.cur)); err != nil {
 		return fmt.Errorf("save document cache: %w", err)
 	}
 	d.old, d.cur, d.changed = d.cur, make(map[digest.Key]string, len(d.cur)), false
