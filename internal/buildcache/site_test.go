@@ -177,12 +177,12 @@ func TestCachedBuildIsIdentical(t *testing.T) {
 	if w.documents.Misses != 0 || w.documents.Hits != files {
 		t.Errorf("warm document cache: %+v, want %d hits", w.documents, files)
 	}
-	// Every report, incident and history page and every feed was reused,
-	// not rendered, and nothing in public/ was written.
+	// Every report, archive, incident and history page and every feed was
+	// reused, not rendered, and nothing in public/ was written.
 	pages := 0
 	for name := range plain {
 		feed := strings.HasSuffix(name, "feed.xml") || strings.HasSuffix(name, "atom.xml") || name == "feed.json"
-		if strings.HasPrefix(name, "reports/") && name != "reports/index.html" || strings.HasPrefix(name, "incidents/") || strings.HasPrefix(name, "status/history/") || feed {
+		if strings.HasPrefix(name, "reports/") || name == "index.html" || strings.HasPrefix(name, "incidents/") || strings.HasPrefix(name, "status/history/") || feed {
 			pages++
 		}
 	}

@@ -49,16 +49,20 @@ type ReportView struct {
 	Prev, Next *ReportLink
 }
 
-// ReportLink is another report as a page links to it.
+// ReportLink is a report as other pages link to it: a neighbour in the
+// pager, an entry of the home page and the archive.
 type ReportLink struct {
 	Title, Month, MonthName string
 	Date                    time.Time
 	URL, AbsURL             string
+	Draft                   bool
+	Authors, Summary        []string
 }
 
 // Link returns the view as a link.
 func (v *ReportView) Link() *ReportLink {
-	return &ReportLink{Title: v.Title, Month: v.Month, MonthName: v.MonthName, Date: v.Date, URL: v.URL, AbsURL: v.AbsURL}
+	return &ReportLink{Title: v.Title, Month: v.Month, MonthName: v.MonthName, Date: v.Date, URL: v.URL, AbsURL: v.AbsURL,
+		Draft: v.Draft, Authors: v.Authors, Summary: v.Summary}
 }
 
 // GoalView is a goal with its tracker state, if collected.

@@ -208,10 +208,10 @@ func (s *Site) renderDigest() digest.Key {
 	return d.Sum()
 }
 
-// memoKinds are the page kinds worth memoizing: many pages of each, each
-// cheaper to digest than to render. Pages that list everything (home,
-// archive, status) are rendered every time.
-var memoKinds = map[string]bool{"report": true, kindIncident: true, kindHistory: true}
+// memoKinds are the page kinds worth memoizing: each cheaper to digest
+// than to render. The status page, which changes with the clock, is
+// rendered every time.
+var memoKinds = map[string]bool{"report": true, "home": true, "reports": true, kindIncident: true, kindHistory: true}
 
 // pager renders pages through the theme into an output, keeping those the
 // output can reuse from the previous build.
@@ -360,8 +360,9 @@ func (s *Site) Render(out Output) error {
 		})
 	}
 	_ = g.Wait()
-	page("home", "/", &Page{Title: s.cfg.Title, Description: s.cfg.Description, Reports: views, Years: byYear(views)})
-	page("reports", "/reports/", &Page{Title: "All reports", Description: "Every monthly report of " + s.cfg.Title, Reports: views, Years: byYear(views)})
+	all, years := links(views)
+	page("home", "/", &Page{Title: s.cfg.Title, Description: s.cfg.Description, Reports: all, Years: years})
+	page("reports", "/reports/", &Page{Title: "All reports", Description: "Every monthly report of " + s.cfg.Title, Reports: all, Years: years})
 	page("404", "/404.html", &Page{Title: "Page not found"})
 	statusURLs, err := s.renderStatus(out, pages)
 	addProblem("", err)
@@ -458,8 +459,10 @@ type Page struct {
 	Canonical  string
 	LiveReload bool
 	Report     *ReportView
-	Reports    []*ReportView
-	Years      []Year
+	// Reports are the published reports, newest first, and Years the same
+	// by year (home and archive pages): links with what lists show.
+	Reports []*ReportLink
+	Years   []Year
 	// Status pages (status.go): the status page, an incident or
 	// maintenance page, the history by month.
 	Status  *StatusView
@@ -476,19 +479,22 @@ type Page struct {
 // Year groups reports of one year, newest first.
 type Year struct {
 	Year    int
-	Reports []*ReportView
+	Reports []*ReportLink
 }
 
-func byYear(views []*ReportView) []Year {
-	var out []Year
-	for _, v := range views {
+// links returns the views as links, and by year.
+func links(views []*ReportView) ([]*ReportLink, []Year) {
+	all := make([]*ReportLink, len(views))
+	var years []Year
+	for i, v := range views {
+		all[i] = v.Link()
 		y := v.MonthStart.Year()
-		if len(out) == 0 || out[len(out)-1].Year != y {
-			out = append(out, Year{Year: y})
+		if len(years) == 0 || years[len(years)-1].Year != y {
+			years = append(years, Year{Year: y})
 		}
-		out[len(out)-1].Reports = append(out[len(out)-1].Reports, v)
+		years[len(years)-1].Reports = append(years[len(years)-1].Reports, all[i])
 	}
-	return out
+	return all, years
 }
 
 func (s *Site) renderFeeds(out Output, views []*ReportView) error {
