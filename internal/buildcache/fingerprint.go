@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/bulletin-dev/bulletin/internal/atomicfile"
 	"github.com/bulletin-dev/bulletin/internal/config"
 	"github.com/bulletin-dev/bulletin/internal/digest"
 )
@@ -122,30 +123,10 @@ func BinaryID() (string, error) {
 // next to the GitHub collector's .cache/github.
 func Dir(siteDir string) string { return filepath.Join(siteDir, ".cache", "bulletin") }
 
-// writeCacheFile replaces the file at path with data through a temporary
-// file and a rename, so that a reader sees the old file or the new one. It
-// does not wait for the disk (no fsync): a cache cut short by a crash fails
-// its checksum and reads as empty, which costs one slower build, while
-// waiting for tens of megabytes to reach the disk would cost every build.
+// writeCacheFile replaces a cache file; a cache cut short by a crash fails
+// its checksum and reads as empty, so it is not synced.
 func writeCacheFile(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(data)
-	if err := errors.Join(werr, f.Close()); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Chmod(f.Name(), 0o644); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
+	return atomicfile.Write(path, data, 0o644, atomicfile.Cache)
 }
 
 // OutputManifest returns the file in which bulletin build records what it

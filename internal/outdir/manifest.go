@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/bulletin-dev/bulletin/internal/atomicfile"
 	"github.com/bulletin-dev/bulletin/internal/binrec"
 	"github.com/bulletin-dev/bulletin/internal/digest"
 	"github.com/bulletin-dev/bulletin/internal/fileid"
@@ -247,26 +248,10 @@ func loadManifest(p, abs string) *manifest {
 	return m
 }
 
-// save writes the manifest atomically.
+// save writes the manifest atomically. It is a cache: one cut short by a
+// crash fails its checksum, and the next build compares contents.
 func (m *manifest) save(p string) error {
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(filepath.Dir(p), filepath.Base(p)+".tmp-")
-	if err != nil {
-		return err
-	}
-	_, werr := f.Write(m.encode())
-	cerr := f.Close()
-	if err := errors.Join(werr, cerr); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	if err := os.Rename(f.Name(), p); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return nil
+	return atomicfile.Write(p, m.encode(), 0o600, atomicfile.Cache)
 }
 
 func removeManifest(p string) error {
