@@ -7,11 +7,13 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bulletin-dev/bulletin/internal/chart"
 	"github.com/bulletin-dev/bulletin/internal/content"
 	"github.com/bulletin-dev/bulletin/internal/diag"
+	"github.com/bulletin-dev/bulletin/internal/digest"
 	"github.com/bulletin-dev/bulletin/internal/markdown"
 	"github.com/bulletin-dev/bulletin/internal/snapshot"
 )
@@ -131,6 +133,109 @@ var goalLabels = map[string]string{
 	content.GoalOnHold:     "On hold",
 	content.GoalDropped:    "Dropped",
 	content.GoalPending:    "Not reviewed yet",
+}
+
+// reportSet holds the build's reports, newest first: their links, and
+// their views, made when first needed.
+type reportSet struct {
+	s     *Site
+	links []*ReportLink
+	views []lazyView
+}
+
+type lazyView struct {
+	once sync.Once
+	v    *ReportView
+	err  error
+}
+
+// view returns the view of report i with its neighbours.
+func (rs *reportSet) view(i int) (*ReportView, error) {
+	lv := &rs.views[i]
+	lv.once.Do(func() {
+		lv.v, lv.err = rs.s.reportView(rs.s.reports[i])
+		if lv.v != nil {
+			lv.v.Prev, lv.v.Next = rs.neighbours(i)
+		}
+	})
+	return lv.v, lv.err
+}
+
+// neighbours returns the links of the reports before (older) and after
+// (newer) report i.
+func (rs *reportSet) neighbours(i int) (prev, next *ReportLink) {
+	if i > 0 {
+		next = rs.links[i-1]
+	}
+	if i+1 < len(rs.links) {
+		prev = rs.links[i+1]
+	}
+	return prev, next
+}
+
+// reportLink returns the link to r, as its view would give it.
+func (s *Site) reportLink(r *content.Report) *ReportLink {
+	start := r.MonthTime(s.cfg.Location)
+	return &ReportLink{Title: r.Title, Month: r.Month, MonthName: start.Format("January 2006"), Date: r.Date,
+		URL: s.rel(r.Slug()), AbsURL: s.cfg.AbsURL(r.Slug()), Draft: r.Draft, Authors: r.Authors, Summary: r.Summary}
+}
+
+// reportKey keys r's page by what it is made of, so that the previous
+// build's page can be kept without making the view: the report's file, the
+// snapshots of its month and of the months its trend charts show, the files
+// of the incidents that started in the month, its neighbours' links, and
+// the config and theme (renderID). When one of those incidents is still
+// open, or has an update to come, the section changes with the clock: the
+// key is zero and the page is keyed by its data instead.
+func (s *Site) reportKey(r *content.Report, prev, next *ReportLink) digest.Key {
+	if s.renderID.IsZero() {
+		return digest.Key{}
+	}
+	d := digest.New()
+	d.String("report page from its sources")
+	d.Key(s.renderID)
+	d.Key(r.Source)
+	month := r.Month
+	for range trendMonths {
+		if snap := s.snapshots[month]; snap != nil {
+			d.String(month)
+			d.Key(snap.Source)
+		} else {
+			d.String(month + " none")
+		}
+		month = snapshot.PrevMonth(month)
+	}
+	if s.status != nil && (len(s.status.Incidents) > 0 || len(s.status.Maintenance) > 0) {
+		d.String("incidents")
+		for _, inc := range s.monthIncidents(r.Month) {
+			if !settled(inc, s.opts.Now) {
+				return digest.Key{}
+			}
+			d.String(inc.Path)
+			d.Key(inc.Source)
+		}
+	}
+	if d.Value([]*ReportLink{prev, next}) != nil {
+		return digest.Key{}
+	}
+	if s.opts.LiveReload {
+		d.String("live reload")
+	}
+	return d.Sum()
+}
+
+// settled reports whether every time inc names is past at now: nothing
+// about it changes with the clock any more.
+func settled(inc *content.Incident, now time.Time) bool {
+	if inc.Started.After(now) || !inc.IsResolved() || inc.Resolved.After(now) {
+		return false
+	}
+	for _, u := range inc.Updates {
+		if u.At.After(now) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Site) reportView(r *content.Report) (*ReportView, error) {

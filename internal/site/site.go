@@ -323,44 +323,36 @@ func (s *Site) Render(out Output) error {
 	if err := s.renderStatic(out); err != nil {
 		return err
 	}
-	views := make([]*ReportView, len(s.reports))
-	g := errgroup.Group{}
-	g.SetLimit(runtime.GOMAXPROCS(0))
+	// Reports' views are made when a page needs one: a report page the
+	// previous build cannot give back, a feed item. Links, which the
+	// pager, the home page and the archive show, come from the reports.
+	reps := &reportSet{s: s, links: make([]*ReportLink, len(s.reports)), views: make([]lazyView, len(s.reports))}
 	for i, r := range s.reports {
-		g.Go(func() error {
-			v, err := s.reportView(r)
-			addProblem(r.Path, err)
-			views[i] = v
-			return nil
-		})
-	}
-	_ = g.Wait()
-	if err := problems.Err(); err != nil {
-		return err
-	}
-	for i, v := range views {
-		if i > 0 {
-			v.Next = views[i-1].Link()
-		}
-		if i+1 < len(views) {
-			v.Prev = views[i+1].Link()
-		}
+		reps.links[i] = s.reportLink(r)
 	}
 	pages := &pager{s: s, out: out, site: s.siteData(), add: addProblem}
 	pages.memo, _ = out.(PageMemo)
 	page := pages.page
 	// Report pages are independent; most of their cost is creating
 	// directories and files, which overlaps well across goroutines.
-	g = errgroup.Group{}
+	g := errgroup.Group{}
 	g.SetLimit(2 * runtime.GOMAXPROCS(0))
-	for _, v := range views {
+	for i, r := range s.reports {
 		g.Go(func() error {
-			page("report", "/"+v.Slug, &Page{Title: v.Title, Description: v.Description, Report: v})
+			build := func() (*Page, error) {
+				v, err := reps.view(i)
+				if err != nil {
+					return nil, err
+				}
+				return &Page{Title: v.Title, Description: v.Description, Report: v}, nil
+			}
+			prev, next := reps.neighbours(i)
+			pages.lazy("report", "/"+r.Slug(), s.reportKey(r, prev, next), build)
 			return nil
 		})
 	}
 	_ = g.Wait()
-	all, years := links(views)
+	all, years := byYear(reps.links)
 	page("home", "/", &Page{Title: s.cfg.Title, Description: s.cfg.Description, Reports: all, Years: years})
 	page("reports", "/reports/", &Page{Title: "All reports", Description: "Every monthly report of " + s.cfg.Title, Reports: all, Years: years})
 	page("404", "/404.html", &Page{Title: "Page not found"})
@@ -369,10 +361,10 @@ func (s *Site) Render(out Output) error {
 	if err := problems.Err(); err != nil {
 		return err
 	}
-	if err := s.renderFeeds(out, views); err != nil {
+	if err := s.renderFeeds(out, reps); err != nil {
 		return err
 	}
-	return s.renderSitemap(out, views, statusURLs)
+	return s.renderSitemap(out, reps.links, statusURLs)
 }
 
 // renderStatic copies the theme's static files, fingerprinting the
@@ -482,22 +474,20 @@ type Year struct {
 	Reports []*ReportLink
 }
 
-// links returns the views as links, and by year.
-func links(views []*ReportView) ([]*ReportLink, []Year) {
-	all := make([]*ReportLink, len(views))
+// byYear returns the links, and the same by year.
+func byYear(all []*ReportLink) ([]*ReportLink, []Year) {
 	var years []Year
-	for i, v := range views {
-		all[i] = v.Link()
-		y := v.MonthStart.Year()
+	for _, l := range all {
+		y, _ := strconv.Atoi(l.Month[:4])
 		if len(years) == 0 || years[len(years)-1].Year != y {
 			years = append(years, Year{Year: y})
 		}
-		years[len(years)-1].Reports = append(years[len(years)-1].Reports, all[i])
+		years[len(years)-1].Reports = append(years[len(years)-1].Reports, l)
 	}
 	return all, years
 }
 
-func (s *Site) renderFeeds(out Output, views []*ReportView) error {
+func (s *Site) renderFeeds(out Output, reps *reportSet) error {
 	host := ""
 	if u, err := url.Parse(s.cfg.BaseURL); err == nil {
 		host = u.Hostname()
@@ -509,26 +499,31 @@ func (s *Site) renderFeeds(out Output, views []*ReportView) error {
 		Copyright:   s.cfg.Copyright,
 		Limit:       s.cfg.FeedLimit,
 	}
-	byID := make(map[string]*ReportView, len(views))
-	for _, v := range views {
+	byID := make(map[string]int, len(reps.links))
+	for i, l := range reps.links {
 		// The tag's date is the month's first day as a date, whatever
 		// the site's zone makes of it in UTC.
-		id := feed.TagURI(host, time.Date(v.MonthStart.Year(), v.MonthStart.Month(), 1, 0, 0, 0, 0, time.UTC), "reports/"+v.Month)
-		byID[id] = v
+		month, _ := time.Parse("2006-01", l.Month)
+		id := feed.TagURI(host, month, "reports/"+l.Month)
+		byID[id] = i
 		f.Items = append(f.Items, feed.Item{
-			Title:     v.Title,
-			Link:      v.AbsURL,
+			Title:     l.Title,
+			Link:      l.AbsURL,
 			ID:        id,
-			Published: v.Date,
-			Authors:   v.Authors,
-			Summary:   strings.Join(v.Summary, " "),
+			Published: l.Date,
+			Authors:   l.Authors,
+			Summary:   strings.Join(l.Summary, " "),
 		})
 	}
-	// Only the items the feed keeps need their full content rendered.
+	// Only the items the feed keeps need their views and full content.
 	f.Items = feed.Newest(f.Items, f.Limit)
 	kept := make([]*ReportView, len(f.Items))
 	for i := range f.Items {
-		kept[i] = byID[f.Items[i].ID]
+		v, err := reps.view(byID[f.Items[i].ID])
+		if err != nil {
+			return err
+		}
+		kept[i] = v
 	}
 	m := s.memoFiles(out, "report feeds", []any{f, kept}, "feed.xml", "atom.xml", "feed.json")
 	if m.all() {
@@ -611,7 +606,7 @@ func (m *fileMemo) write(name string, data []byte) error {
 // sitemapEntry is one URL of the sitemap; lastmod is a date or "".
 type sitemapEntry struct{ loc, lastmod string }
 
-func (s *Site) renderSitemap(out Output, views []*ReportView, extra []sitemapEntry) error {
+func (s *Site) renderSitemap(out Output, views []*ReportLink, extra []sitemapEntry) error {
 	type entry = sitemapEntry
 	entries := append([]entry(nil), extra...)
 	latest := ""

@@ -1063,6 +1063,26 @@ func truncate(s string, max int) string {
 	return strings.TrimRight(string(r), " ") + "…"
 }
 
+// monthIncidents returns the incidents that started by Now in month (site
+// zone), in the order of the site's incidents.
+func (s *Site) monthIncidents(month string) []*content.Incident {
+	s.byMonthOnce.Do(func() {
+		// Each report needs its month's incidents only: group them once
+		// rather than scan years of incidents for every report.
+		s.byMonth = map[string][]*content.Incident{}
+		if s.status == nil {
+			return
+		}
+		for _, inc := range s.status.Incidents {
+			if !inc.Started.After(s.opts.Now) {
+				k := inc.Started.In(s.cfg.Location).Format("2006-01")
+				s.byMonth[k] = append(s.byMonth[k], inc)
+			}
+		}
+	})
+	return s.byMonth[month]
+}
+
 // incidentsSection computes a report month's incident figures; nil when the
 // site keeps no incidents or maintenance at all (it does not use the status
 // page, so "no incidents" would claim too much).
@@ -1071,18 +1091,7 @@ func (s *Site) incidentsSection(month string) (*IncidentsSection, error) {
 		return nil, nil
 	}
 	now := s.opts.Now
-	s.byMonthOnce.Do(func() {
-		// Each report needs its month's incidents only: group them once
-		// rather than scan years of incidents for every report.
-		s.byMonth = map[string][]*content.Incident{}
-		for _, inc := range s.status.Incidents {
-			if !inc.Started.After(now) {
-				k := inc.Started.In(s.cfg.Location).Format("2006-01")
-				s.byMonth[k] = append(s.byMonth[k], inc)
-			}
-		}
-	})
-	ms, err := status.Monthly(month, s.cfg.Location, s.byMonth[month])
+	ms, err := status.Monthly(month, s.cfg.Location, s.monthIncidents(month))
 	if err != nil {
 		return nil, err
 	}

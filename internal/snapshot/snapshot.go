@@ -27,6 +27,7 @@ import (
 	gojson "github.com/goccy/go-json"
 
 	"github.com/bulletin-dev/bulletin/internal/atomicfile"
+	"github.com/bulletin-dev/bulletin/internal/digest"
 )
 
 // Version is the schema version this package reads and writes.
@@ -52,6 +53,9 @@ type Snapshot struct {
 	Releases     []Track        `json:"releases"`
 	Availability []Availability `json:"availability"`
 	Goals        []Goal         `json:"goals"`
+	// Source is the digest of the file the snapshot was read from (zero
+	// for one made in memory): what pages built from it depend on.
+	Source digest.Key `json:"-"`
 }
 
 // SourceInfo describes one collection run of a source.
@@ -214,6 +218,7 @@ func Decode(path string, b []byte) (*Snapshot, error) {
 		return nil, fmt.Errorf("%s: month %q is not of the form YYYY-MM", path, s.Month)
 	}
 	s.normalize()
+	s.Source = digest.Bytes(b)
 	return s, nil
 }
 
