@@ -48,8 +48,9 @@ type Cache struct {
 	// old holds the entries read at Open, cur those used by this build;
 	// Save writes cur, so entries no build uses any more are dropped.
 	old, cur map[digest.Key]*entry
-	// changed is set when cur differs from what the file holds.
-	changed bool
+	// stale is set when the file holds nothing this cache can use (another
+	// binary's, or cut short): Save always replaces it.
+	stale bool
 
 	hits, misses atomic.Int64
 }
@@ -86,7 +87,7 @@ func Open(dir string, fingerprint [32]byte) *Cache {
 	if err != nil {
 		// A file from another binary, config or theme, or one cut short
 		// by a crash: start afresh and overwrite it at Save.
-		c.changed = true
+		c.stale = true
 		return c
 	}
 	c.old = old
@@ -126,7 +127,6 @@ func (c *Cache) Render(settings string, src []byte, figures markdown.Resolver, r
 	}
 	c.mu.Lock()
 	c.cur[key] = &entry{html: bytes.Clone(html), figures: rec.seen}
-	c.changed = true
 	c.mu.Unlock()
 	return html, nil
 }
@@ -175,11 +175,12 @@ func entryKey(settings string, src []byte) digest.Key {
 func (c *Cache) Stats() Stats { return Stats{Hits: c.hits.Load(), Misses: c.misses.Load()} }
 
 // Save writes the entries this build used, replacing the file atomically,
-// and does nothing when they are the ones the file already holds.
+// unless they differ too little from what the file holds to be worth
+// rewriting it (see worthWriting).
 func (c *Cache) Save() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if !c.changed && len(c.cur) == len(c.old) {
+	if !c.stale && !worthWriting(c.old, c.cur) {
 		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(c.path), 0o755); err != nil {
@@ -188,12 +189,33 @@ func (c *Cache) Save() error {
 	if err := writeCacheFile(c.path, encode(c.fingerprint, c.cur)); err != nil {
 		return fmt.Errorf("save build cache: %w", err)
 	}
-	c.old, c.changed = c.cur, false
+	c.old, c.stale = c.cur, false
 	c.cur = make(map[digest.Key]*entry, len(c.old))
 	for k, v := range c.old {
 		c.cur[k] = v
 	}
 	return nil
+}
+
+// worthWriting reports whether a cache whose file holds old and whose build
+// used cur should be rewritten: when at least one entry in a hundred was
+// added or dropped. Rewriting tens of megabytes for an on-call's one-line
+// update would cost more than it saves: an entry left out is just made
+// again by the next build (one document parsed or rendered), and once
+// enough such entries pile up the file is rewritten.
+func worthWriting[V any](old, cur map[digest.Key]V) bool {
+	n := 0
+	for k := range cur {
+		if _, ok := old[k]; !ok {
+			n++
+		}
+	}
+	for k := range old {
+		if _, ok := cur[k]; !ok {
+			n++
+		}
+	}
+	return n > 0 && n*100 >= max(len(cur), len(old))
 }
 
 // Clear removes the cache file in dir (bulletin build --no-cache does not

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/bulletin-dev/bulletin/internal/digest"
 	"github.com/bulletin-dev/bulletin/internal/markdown"
 )
 
@@ -305,5 +306,33 @@ func TestBinaryID(t *testing.T) {
 	b, _ := BinaryID()
 	if a == "" || a != b {
 		t.Errorf("BinaryID not stable: %q, %q", a, b)
+	}
+}
+
+func TestWorthWriting(t *testing.T) {
+	keys := func(n, from int) map[digest.Key]int {
+		m := map[digest.Key]int{}
+		for i := from; i < from+n; i++ {
+			m[digest.Bytes([]byte{byte(i), byte(i >> 8)})] = i
+		}
+		return m
+	}
+	big := keys(1000, 0)
+	tests := []struct {
+		name     string
+		old, cur map[digest.Key]int
+		want     bool
+	}{
+		{"nothing changed", big, keys(1000, 0), false},
+		{"one of a thousand added", big, keys(1001, 0), false},
+		{"ten of a thousand replaced", big, keys(1000, 5), true},
+		{"first build", map[digest.Key]int{}, keys(3, 0), true},
+		{"one of ten replaced", keys(10, 0), keys(10, 1), true},
+		{"everything dropped", keys(10, 0), map[digest.Key]int{}, true},
+	}
+	for _, tt := range tests {
+		if got := worthWriting(tt.old, tt.cur); got != tt.want {
+			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

@@ -44,8 +44,9 @@ type Documents struct {
 	// cur those used since; Save writes cur, so entries no build uses any
 	// more are dropped.
 	old, cur map[digest.Key]string
-	// changed is set when cur holds entries old does not.
-	changed bool
+	// stale is set when the file holds nothing this cache can use: Save
+	// always replaces it.
+	stale bool
 
 	hits, misses atomic.Int64
 }
@@ -67,7 +68,7 @@ func OpenDocuments(dir string, fingerprint [32]byte) *Documents {
 	if err != nil {
 		// Another binary's file, or one cut short by a crash: start
 		// afresh and overwrite it at Save.
-		d.changed = true
+		d.stale = true
 		return d
 	}
 	d.old, d.cur = old, make(map[digest.Key]string, len(old))
@@ -145,7 +146,6 @@ func (d *Documents) Put(key digest.Key, value string) {
 	d.mu.Lock()
 	if old, ok := d.cur[key]; !ok || old != value {
 		d.cur[key] = value
-		d.changed = true
 	}
 	d.mu.Unlock()
 }
@@ -161,7 +161,7 @@ func (d *Documents) Stats() Stats { return Stats{Hits: d.hits.Load(), Misses: d.
 func (d *Documents) Save() error {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if !d.changed && len(d.cur) == len(d.old) {
+	if !d.stale && !worthWriting(d.old, d.cur) {
 		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(d.path), 0o755); err != nil {
@@ -170,7 +170,7 @@ func (d *Documents) Save() error {
 	if err := writeCacheFile(d.path, encodeDocuments(d.fingerprint, d.cur)); err != nil {
 		return fmt.Errorf("save document cache: %w", err)
 	}
-	d.old, d.cur, d.changed = d.cur, make(map[digest.Key]string, len(d.cur)), false
+	d.old, d.cur, d.stale = d.cur, make(map[digest.Key]string, len(d.cur)), false
 	return nil
 }
 
