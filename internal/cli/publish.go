@@ -67,9 +67,17 @@ func runPublish(ctx context.Context, env Env, args []string) error {
 	metricsFile := fs.String("metrics-file", "", "after success, write Prometheus metrics to this file (default: publish.metrics_file)")
 	verbose := fs.Bool("v", false, "log one line per uploaded or deleted file")
 	quiet := fs.Bool("q", false, "print nothing on success (for cron, which mails whatever a job prints)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the publish to `file` (for go tool pprof)")
 	noCache := fs.Bool("no-cache", false, "read every file and every object's attributes, without the digest cache in .cache/publish or the target's manifest")
 	if err := parse(fs, env, args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
