@@ -2,6 +2,7 @@ package content
 
 import (
 	"errors"
+	"os"
 	"runtime"
 	"sync"
 
@@ -12,9 +13,7 @@ import (
 // several at a time: a status page with thousands of incidents is mostly
 // frontmatter parsing. Values that parsed without problems come back in
 // file order; every problem of every file is added to p, also in file
-// order, so messages do not depend on scheduling. parse must not keep src
-// (Decode and the cache copy what they keep): each worker reads the next
-// file into the same buffer.
+// order, so messages do not depend on scheduling.
 func parseDir[T any](dir string, p *diag.List, parse func(path string, src []byte) (T, error)) ([]T, error) {
 	paths, err := markdownFiles(dir)
 	if err != nil {
@@ -30,9 +29,8 @@ func parseDir[T any](dir string, p *diag.List, parse func(path string, src []byt
 	next := make(chan int)
 	for range min(runtime.GOMAXPROCS(0), len(paths)) {
 		wg.Go(func() {
-			var files fileReader
 			for i := range next {
-				src, err := files.read(paths[i])
+				src, err := os.ReadFile(paths[i])
 				if err != nil {
 					results[i].err = diag.Errorf(paths[i], 0, "read: %v", errors.Unwrap(err))
 					continue
