@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 	"gopkg.in/yaml.v3"
 
+	"github.com/bulletin-dev/bulletin/internal/atomicfile"
 	"github.com/bulletin-dev/bulletin/internal/config"
 	"github.com/bulletin-dev/bulletin/internal/content"
 	"github.com/bulletin-dev/bulletin/internal/snapshot"
@@ -243,7 +244,7 @@ func writeChecked(env Env, path string, src []byte, check func() error) error {
 	if fi, err := os.Stat(path); err == nil {
 		mode = fi.Mode().Perm()
 	}
-	if err := snapshot.WriteFileAtomic(path, src, mode); err != nil {
+	if err := atomicfile.Write(path, src, mode, atomicfile.Durable); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	fmt.Fprintln(env.Stdout, path)

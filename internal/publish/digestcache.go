@@ -15,8 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bulletin-dev/bulletin/internal/atomicfile"
 	"github.com/bulletin-dev/bulletin/internal/fileid"
-	"github.com/bulletin-dev/bulletin/internal/snapshot"
 )
 
 // The digest cache keeps, between runs, the MD5 of every local file by the
@@ -207,7 +207,7 @@ func (c *digestCache) encode() []byte {
 
 // save writes c to path atomically.
 func (c *digestCache) save(path string) error {
-	if err := snapshot.WriteFileAtomic(path, c.encode(), 0o644); err != nil {
+	if err := atomicfile.Write(path, c.encode(), 0o644, atomicfile.Cache); err != nil {
 		return fmt.Errorf("write digest cache: %w", err)
 	}
 	return nil
