@@ -2,7 +2,6 @@ package benchgen
 
 import (
 	"bytes"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/bulletin-dev/bulletin/internal/content"
 	"github.com/bulletin-dev/bulletin/internal/site"
 	"github.com/bulletin-dev/bulletin/internal/snapshot"
+	"github.com/bulletin-dev/bulletin/internal/treetest"
 	"github.com/bulletin-dev/bulletin/themes"
 )
 
@@ -31,29 +31,10 @@ func generate(tb testing.TB, opts Options) *Site {
 	return s
 }
 
-// files reads every file below dir by relative path.
-func files(tb testing.TB, dir string) map[string][]byte {
-	tb.Helper()
-	out := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = b
-		return err
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return out
-}
-
 func TestDeterministic(t *testing.T) {
 	opts := Options{Seed: 7, Reports: 3, Incidents: 20}
-	a := files(t, generate(t, opts).Dir)
-	b := files(t, generate(t, opts).Dir)
+	a := treetest.Read(t, generate(t, opts).Dir)
+	b := treetest.Read(t, generate(t, opts).Dir)
 	if len(a) != len(b) {
 		t.Fatalf("%d files, then %d", len(a), len(b))
 	}
@@ -63,7 +44,7 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 	opts.Seed = 8
-	c := files(t, generate(t, opts).Dir)
+	c := treetest.Read(t, generate(t, opts).Dir)
 	same := 0
 	for name, data := range a {
 		if bytes.Equal(data, c[name]) {
@@ -248,7 +229,7 @@ func TestHugoSite(t *testing.T) {
 	if n != 12 {
 		t.Errorf("%d pages, want 12", n)
 	}
-	got := files(t, dst)
+	got := treetest.Read(t, dst)
 	for _, name := range []string{"config.toml", "layouts/_default/single.html", "layouts/shortcodes/figure.html"} {
 		if _, ok := got[name]; !ok {
 			t.Errorf("no %s", name)

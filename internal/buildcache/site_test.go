@@ -2,7 +2,6 @@ package buildcache
 
 import (
 	"bytes"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +14,7 @@ import (
 	"github.com/bulletin-dev/bulletin/internal/outdir"
 	"github.com/bulletin-dev/bulletin/internal/site"
 	"github.com/bulletin-dev/bulletin/internal/snapshot"
+	"github.com/bulletin-dev/bulletin/internal/treetest"
 	"github.com/bulletin-dev/bulletin/themes"
 )
 
@@ -100,26 +100,7 @@ func tryBuild(tb testing.TB, dir string, cached bool, now time.Time) (built, err
 	if err := docs.Save(); err != nil {
 		tb.Fatal(err)
 	}
-	return built{files: readTree(tb, public), markdown: c.Stats(), documents: docs.Stats(), out: ost}, nil
-}
-
-// readTree returns the files below dir by slash path.
-func readTree(tb testing.TB, dir string) map[string][]byte {
-	tb.Helper()
-	out := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = b
-		return err
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return out
+	return built{files: treetest.Read(tb, public), markdown: c.Stats(), documents: docs.Stats(), out: ost}, nil
 }
 
 func sameFiles(tb testing.TB, what string, got, want map[string][]byte) {

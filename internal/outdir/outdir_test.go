@@ -12,6 +12,7 @@ import (
 
 	"github.com/bulletin-dev/bulletin/internal/digest"
 	"github.com/bulletin-dev/bulletin/internal/fileid"
+	"github.com/bulletin-dev/bulletin/internal/treetest"
 )
 
 // site is a build's files; a name ending in "@key" is written as a page
@@ -48,25 +49,6 @@ func (s site) render(reused *[]string) func(*Writer) error {
 	}
 }
 
-// tree reads every file under dir.
-func tree(t *testing.T, dir string) map[string]string {
-	t.Helper()
-	out := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = string(b)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
 // want is what s puts in a directory.
 func (s site) want() map[string]string {
 	out := map[string]string{}
@@ -94,7 +76,7 @@ func (e *env) build(s site) (Stats, []string) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	if got, want := tree(e.t, e.dir), s.want(); !maps.Equal(got, want) {
+	if got, want := treetest.Strings(e.t, e.dir), s.want(); !maps.Equal(got, want) {
 		e.t.Fatalf("output %v, want %v", got, want)
 	}
 	return st, reused
@@ -290,7 +272,7 @@ func TestFailedBuildChangesNothing(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		before := tree(t, e.dir)
+		before := treetest.Strings(t, e.dir)
 		man, _ := os.ReadFile(e.man)
 		_, err := Build(e.dir, Options{Manifest: e.man}, func(w *Writer) error {
 			if err := w.WriteFile("index.html", []byte("half")); err != nil {
@@ -301,7 +283,7 @@ func TestFailedBuildChangesNothing(t *testing.T) {
 		if !errors.Is(err, boom) {
 			t.Fatalf("err = %v, want the render's", err)
 		}
-		if got := tree(t, e.dir); !maps.Equal(got, before) {
+		if got := treetest.Strings(t, e.dir); !maps.Equal(got, before) {
 			t.Errorf("incremental=%v: output %v, want %v", incremental, got, before)
 		}
 		if after, _ := os.ReadFile(e.man); string(after) != string(man) {
@@ -361,7 +343,7 @@ func TestWithoutManifest(t *testing.T) {
 			t.Errorf("stats %+v, want a full build", st)
 		}
 	}
-	if got := tree(t, dir); !maps.Equal(got, base.want()) {
+	if got := treetest.Strings(t, dir); !maps.Equal(got, base.want()) {
 		t.Errorf("output %v", got)
 	}
 }

@@ -14,30 +14,9 @@ import (
 
 	"github.com/bulletin-dev/bulletin/internal/config"
 	"github.com/bulletin-dev/bulletin/internal/digest"
+	"github.com/bulletin-dev/bulletin/internal/treetest"
 	"github.com/bulletin-dev/bulletin/themes"
 )
-
-// readTree returns every regular file under dir by slash path.
-func readTree(tb testing.TB, dir string) map[string][]byte {
-	tb.Helper()
-	out := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = b
-		return nil
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return out
-}
 
 // entries lists the names in dir.
 func entries(tb testing.TB, dir string) []string {
@@ -72,7 +51,7 @@ func TestWriteDir(t *testing.T) {
 	if err := WriteDir(dir, write(map[string]string{"index.html": "two", "reports/2026/10/index.html": "oct"})); err != nil {
 		t.Fatal(err)
 	}
-	got := readTree(t, dir)
+	got := treetest.Read(t, dir)
 	want := map[string][]byte{"index.html": []byte("two"), "reports/2026/10/index.html": []byte("oct")}
 	if len(got) != len(want) {
 		t.Errorf("files %v, want %v: files of the previous build must not survive", sortedKeys(got), sortedKeys(want))
@@ -104,7 +83,7 @@ func TestWriteDir(t *testing.T) {
 		if !errors.Is(err, boom) {
 			t.Fatalf("err = %v, want the render's error", err)
 		}
-		if got := readTree(t, dir); !bytes.Equal(got["index.html"], []byte("two")) || len(got) != 2 {
+		if got := treetest.Read(t, dir); !bytes.Equal(got["index.html"], []byte("two")) || len(got) != 2 {
 			t.Errorf("failed render changed the output: %v", got)
 		}
 		if names := entries(t, parent); !slices.Equal(names, []string{"public"}) {
@@ -127,7 +106,7 @@ func TestWriteDir(t *testing.T) {
 		if err := WriteDir("rel", write(map[string]string{"a.txt": "a"})); err != nil {
 			t.Fatal(err)
 		}
-		if got := readTree(t, filepath.Join(parent, "rel")); string(got["a.txt"]) != "a" {
+		if got := treetest.Read(t, filepath.Join(parent, "rel")); string(got["a.txt"]) != "a" {
 			t.Errorf("got %v", got)
 		}
 	})
@@ -138,7 +117,7 @@ func TestWriteDir(t *testing.T) {
 // the previous output is byte-identical, with no temporary directory left.
 func TestFailedBuildKeepsOutput(t *testing.T) {
 	site := t.TempDir()
-	for name, b := range readTree(t, fixture) {
+	for name, b := range treetest.Read(t, fixture) {
 		p := filepath.Join(site, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
@@ -158,7 +137,7 @@ func TestFailedBuildKeepsOutput(t *testing.T) {
 	if err := build(); err != nil {
 		t.Fatal(err)
 	}
-	before := readTree(t, out)
+	before := treetest.Read(t, out)
 
 	// A figure the month's data does not have fails at render time, after
 	// files have already been written to the temporary directory.
@@ -174,7 +153,7 @@ func TestFailedBuildKeepsOutput(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `2026-10.md:`) || !strings.Contains(err.Error(), `unknown figure "uptime.nope"`) {
 		t.Fatalf("err = %v, want the unknown figure", err)
 	}
-	after := readTree(t, out)
+	after := treetest.Read(t, out)
 	if !slices.Equal(sortedKeys(before), sortedKeys(after)) {
 		t.Errorf("file list changed:\n%v\n%v", sortedKeys(before), sortedKeys(after))
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/bulletin-dev/bulletin/internal/config"
 	"github.com/bulletin-dev/bulletin/internal/diag"
+	"github.com/bulletin-dev/bulletin/internal/treetest"
 	"github.com/bulletin-dev/bulletin/themes"
 )
 
@@ -730,7 +731,7 @@ func TestDeterministic(t *testing.T) {
 		if err := WriteDir(dir, s.Render); err != nil {
 			t.Fatal(err)
 		}
-		return readTree(t, dir)
+		return treetest.Read(t, dir)
 	}
 	a, b := build(), build()
 	if len(a) == 0 {
