@@ -13,7 +13,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -229,11 +228,7 @@ func publishError(err error) error {
 // chooseTarget returns the target's name (the metrics label) and bucket
 // URL: --to, else --target, else publish.default, else the only target.
 func chooseTarget(pc config.Publish, target, to string) (name, bucketURL string, err error) {
-	names := make([]string, 0, len(pc.Targets))
-	for n := range pc.Targets {
-		names = append(names, n)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(pc.Targets))
 	configured := "none configured"
 	if len(names) > 0 {
 		configured = "configured: " + strings.Join(names, ", ")

@@ -8,9 +8,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -223,14 +225,9 @@ func Parse(path string, src []byte, env string) (*Config, error) {
 	o, ok := c.Env[env]
 	if !ok && env != "production" && env != "development" {
 		// A mistyped --env would otherwise build with production's URLs.
-		names := make([]string, 0, len(c.Env))
-		for n := range c.Env {
-			names = append(names, n)
-		}
-		sort.Strings(names)
 		known := "none is defined"
-		if len(names) > 0 {
-			known = "defined: " + strings.Join(names, ", ")
+		if len(c.Env) > 0 {
+			known = "defined: " + strings.Join(slices.Sorted(maps.Keys(c.Env)), ", ")
 		}
 		problems.Addf(path, 0, "unknown environment %q: no [env.%s] table (%s; production and development need none)", env, env, known)
 	}
