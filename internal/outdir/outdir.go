@@ -298,8 +298,8 @@ func buildFull(dir, manifestPath, abs string, render func(*Writer) error) (Stats
 		for name, f := range w.files {
 			m.files[name] = fileState{size: f.size, sum: f.sum, key: f.key}
 		}
-		// Without a manifest the next build is full again: slower, but
-		// the site is built, so that is no reason to fail.
+		// Without a manifest the next build compares the directory file
+		// by file: slower, but the site is built, so no reason to fail.
 		if m.record(dir, nil, nil) == nil {
 			_ = m.save(manifestPath)
 		}
