@@ -125,6 +125,9 @@ func runPublish(ctx context.Context, env Env, args []string) error {
 	}
 	bucket, err := blob.OpenBucket(ctx, bucketURL)
 	if err != nil {
+		if strings.HasPrefix(bucketURL, "file://") && errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("open target %s: %w (create the directory, or add ?create_dir=true to the URL)", name, err)
+		}
 		return fmt.Errorf("open target %s: %w", name, err)
 	}
 	defer bucket.Close()

@@ -317,3 +317,19 @@ func TestPublishCommandCaches(t *testing.T) {
 		}
 	})
 }
+
+// TestPublishToMissingDirectory: a file:// target that does not exist is
+// an error that says how to have it made.
+func TestPublishToMissingDirectory(t *testing.T) {
+	s := newPublishSite(t, "")
+	missing := filepath.Join(t.TempDir(), "nowhere")
+	if code := s.run(t, "--to", "file://"+filepath.ToSlash(missing)); code != 1 {
+		t.Errorf("exit %d, want 1", code)
+	}
+	if !strings.Contains(s.stderr.String(), "add ?create_dir=true to the URL") {
+		t.Errorf("stderr %q", s.stderr.String())
+	}
+	if code := s.run(t, "--to", "file://"+filepath.ToSlash(missing)+"?create_dir=true"); code != 0 {
+		t.Errorf("with create_dir: exit %d", code)
+	}
+}
