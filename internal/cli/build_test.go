@@ -341,3 +341,24 @@ func bulletinEnv(tb testing.TB, dir, now string, vars map[string]string, args ..
 	code := Run(context.Background(), append(args, "--source", dir), env)
 	return runResult{code, out.String(), errOut.String()}
 }
+
+// TestProfiles: --cpuprofile and --memprofile write profiles pprof reads;
+// a profile that cannot be written is an error.
+func TestProfiles(t *testing.T) {
+	dir := writeSite(t, reportSite)
+	cpu, mem := filepath.Join(t.TempDir(), "cpu.prof"), filepath.Join(t.TempDir(), "mem.prof")
+	if r := bulletin(t, dir, testNow, "build", "-q", "--cpuprofile", cpu, "--memprofile", mem); r.code != 0 {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	}
+	for _, p := range []string{cpu, mem} {
+		if b, err := os.ReadFile(p); err != nil || len(b) < 2 || b[0] != 0x1f || b[1] != 0x8b {
+			t.Errorf("%s is not a gzipped pprof profile: %v", p, err)
+		}
+	}
+	bad := filepath.Join(dir, "no", "such", "dir", "cpu.prof")
+	for _, args := range [][]string{{"build", "--cpuprofile", bad}, {"publish", "--to", "file://" + t.TempDir(), "--cpuprofile", bad}} {
+		if r := bulletin(t, dir, testNow, args...); r.code != 1 || !strings.Contains(r.stderr, "cpu profile:") {
+			t.Errorf("%s: exit %d, stderr %q", args[0], r.code, r.stderr)
+		}
+	}
+}

@@ -62,6 +62,7 @@ func TestLoadInvalid(t *testing.T) {
 		"invalid-syntax.toml":              `testdata/invalid-syntax.toml:2: strings cannot contain newlines`,
 		"invalid-base-url.toml":            `testdata/invalid-base-url.toml:2: base_url "/relative/" is not an absolute URL`,
 		"invalid-slo.toml":                 `testdata/invalid-slo.toml:5: component "api": slo 100 must be a percentage between 0 and 100 (exclusive)`,
+		"invalid-lookback.toml":            `testdata/invalid-lookback.toml:4: github.lookback_days must be between 0 (the default, 14) and 366`,
 	}
 	for file, want := range tests {
 		t.Run(file, func(t *testing.T) {
