@@ -339,6 +339,31 @@ func TestNeverStale(t *testing.T) {
 				return regexp.MustCompile(`(?m)^name = "API"$`).ReplaceAllString(s, `name = "Public API"`)
 			})
 		}, time.Time{}},
+		{"a month's snapshot removed: its report loses the sections", func(t *testing.T, dir string, gs *benchgen.Site) {
+			// A report citing no figure, so that it still builds without data.
+			for _, m := range gs.Reports {
+				src, err := os.ReadFile(filepath.Join(dir, "content", "reports", m+".md"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if strings.Contains(string(src), "{{< figure") {
+					continue
+				}
+				if err := os.Remove(snapshot.Store{Dir: filepath.Join(dir, "data")}.Path(m)); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			// Every generated report cites figures: strip one report's.
+			m := gs.Reports[1]
+			edit(t, filepath.Join(dir, "content", "reports", m+".md"), func(s string) string {
+				return regexp.MustCompile(`\{\{< figure "[^"]*" >\}\}`).ReplaceAllString(s, "n/a")
+			})
+			buildAt(t, dir, true, buildNow) // cached with the month's data
+			if err := os.Remove(snapshot.Store{Dir: filepath.Join(dir, "data")}.Path(m)); err != nil {
+				t.Fatal(err)
+			}
+		}, time.Time{}},
 		{"earlier month's snapshot, in a trend chart", func(t *testing.T, dir string, gs *benchgen.Site) {
 			path := snapshot.Store{Dir: filepath.Join(dir, "data")}.Path(snapshot.PrevMonth(gs.Reports[0]))
 			s, err := snapshot.Read(path)
