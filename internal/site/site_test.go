@@ -2,6 +2,7 @@ package site
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -755,5 +756,42 @@ func TestDeterministic(t *testing.T) {
 		if !bytes.Equal(later[name], want) {
 			t.Errorf("%s depends on the build time", name)
 		}
+	}
+}
+
+// TestEmptySite: a site of nothing but a config, as a team's first day,
+// builds a home page that says so, an all-clear status page, empty feeds
+// and API lists, and error pages.
+func TestEmptySite(t *testing.T) {
+	dir := writeArchive(t, "-- config.toml --\ntitle = \"Empty\"\nbase_url = \"https://e.example/\"\n")
+	files := renderSite(t, dir, "", Options{})
+	if home := string(files["index.html"]); !strings.Contains(home, "No reports published yet.") {
+		t.Errorf("home page:\n%s", home)
+	}
+	if st := string(files["status/index.html"]); !strings.Contains(st, "All Systems Operational") {
+		t.Errorf("status page does not give the all-clear:\n%s", st)
+	}
+	for _, name := range []string{"feed.xml", "atom.xml", "feed.json", "status/feed.xml", "status/atom.xml"} {
+		f, err := gofeed.NewParser().ParseString(string(files[name]))
+		if err != nil || len(f.Items) != 0 {
+			t.Errorf("%s: %v, %d items", name, err, len(f.Items))
+		}
+	}
+	for _, name := range []string{"status/api/v2/incidents.json", "status/api/v2/scheduled-maintenances.json", "status/api/v2/components.json"} {
+		var doc map[string]any
+		if err := json.Unmarshal(files[name], &doc); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for k, v := range doc {
+			if k == "page" {
+				continue
+			}
+			if l, ok := v.([]any); !ok || len(l) != 0 {
+				t.Errorf("%s: %s = %v, want []", name, k, v)
+			}
+		}
+	}
+	if _, ok := files["errors/503.html"]; !ok {
+		t.Error("no 503 page")
 	}
 }
