@@ -53,6 +53,7 @@ type Config struct {
 	Components []Component `toml:"components"`
 	Tracks     []Track     `toml:"tracks"`
 	Publish    Publish     `toml:"publish"`
+	Live       Live        `toml:"live"`
 
 	// Environment is the name of the environment the overrides came from.
 	Environment string `toml:"-"`
@@ -324,6 +325,7 @@ func (c *Config) defaults() {
 		}
 	}
 	c.Publish.defaults()
+	c.Live.defaults()
 }
 
 func (c *Config) validate(p *diag.List) {
@@ -446,6 +448,7 @@ func (c *Config) validate(p *diag.List) {
 		}
 	}
 	c.Publish.validate(c, p)
+	c.Live.validate(c, p)
 }
 
 func validRepo(s string) bool {

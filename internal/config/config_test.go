@@ -63,6 +63,11 @@ func TestLoadInvalid(t *testing.T) {
 		"invalid-base-url.toml":            `testdata/invalid-base-url.toml:2: base_url "/relative/" is not an absolute URL`,
 		"invalid-slo.toml":                 `testdata/invalid-slo.toml:5: component "api": slo 100 must be a percentage between 0 and 100 (exclusive)`,
 		"invalid-lookback.toml":            `testdata/invalid-lookback.toml:4: github.lookback_days must be between 0 (the default, 14) and 366`,
+		"invalid-live-component.toml":      `testdata/invalid-live-component.toml:7: live rule: unknown component "dns2" (known: api)`,
+		"invalid-live-matcher.toml":        `testdata/invalid-live-matcher.toml:12: live rule for "api": alerts: "alertname=APIDown": value of label alertname: expected a quoted value at "APIDown"`,
+		"invalid-live-regexp.toml":         "testdata/invalid-live-regexp.toml:9: live rule for \"api\": alerts: \"severity=~\\\"page|(crit\\\"\": regular expression of label severity: error parsing regexp: missing closing ): `^(?:page|(crit)$`",
+		"invalid-live-threshold.toml":      `testdata/invalid-live-threshold.toml:8: live rule for "api": threshold status "down" must be one of degraded_performance, partial_outage, major_outage`,
+		"invalid-live-heartbeat.toml":      `testdata/invalid-live-heartbeat.toml:5: live.heartbeat (5m0s) must be shorter than live.stale_after (5m0s), or a quiet page would read as stale`,
 	}
 	for file, want := range tests {
 		t.Run(file, func(t *testing.T) {
@@ -89,5 +94,35 @@ func TestLoadReportsAllProblems(t *testing.T) {
 	}
 	if n := strings.Count(err.Error(), "\n") + 1; n != 3 {
 		t.Errorf("got %d problems, want 3:\n%v", n, err)
+	}
+}
+
+func TestParseMatchers(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{`alertname="APIDown"`, `alertname="APIDown"`},
+		{`{component="api", severity=~'page|critical'}`, `component="api",severity=~"page|critical"`},
+		{"job!=`x\\y`,instance!~\"a\\\"b\"", `job!="x\\y",instance!~"a\"b"`},
+		{` a = "1" , `, `a="1"`},
+	}
+	for _, tt := range tests {
+		ms, err := ParseMatchers(tt.in)
+		if err != nil {
+			t.Errorf("%s: %v", tt.in, err)
+			continue
+		}
+		var parts []string
+		for _, m := range ms {
+			parts = append(parts, m.String())
+		}
+		if got := strings.Join(parts, ","); got != tt.want {
+			t.Errorf("%s: got %s, want %s", tt.in, got, tt.want)
+		}
+	}
+	for _, bad := range []string{``, `{}`, `a`, `a="x" b="y"`, `1a="x"`, `a=="x"`, `a="x`, `{a="x"`} {
+		if _, err := ParseMatchers(bad); err == nil {
+			t.Errorf("%q: no error", bad)
+		}
 	}
 }

@@ -53,6 +53,10 @@ type Snapshot struct {
 	Releases     []Track        `json:"releases"`
 	Availability []Availability `json:"availability"`
 	Goals        []Goal         `json:"goals"`
+	// Disruptions are what the automatic checks (collect --only live)
+	// detected in the month, by start; omitted when there were none, so
+	// months collected before live checks keep their bytes.
+	Disruptions []Disruption `json:"disruptions,omitempty"`
 	// Source is the digest of the file the snapshot was read from (zero
 	// for one made in memory): what pages built from it depend on.
 	Source digest.Key `json:"-"`
@@ -320,6 +324,10 @@ func (s *Snapshot) normalize() {
 	}
 	sort.SliceStable(s.Issues, func(i, j int) bool { return s.Issues[i].Repository < s.Issues[j].Repository })
 	sort.SliceStable(s.Goals, func(i, j int) bool { return s.Goals[i].Ref < s.Goals[j].Ref })
+	for i := range s.Disruptions {
+		normalizeDisruption(&s.Disruptions[i])
+	}
+	sortDisruptions(s.Disruptions)
 }
 
 // Encode returns the canonical JSON encoding of s, indented, ending in a newline.
