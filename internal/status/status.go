@@ -75,6 +75,13 @@ type Page struct {
 	Maintenance []*content.Maintenance
 	// Days is the number of daily bars per component.
 	Days int
+	// Live is the state of the automatic checks, nil without
+	// data/live.json (see ApplyLive); Detected are the visible components
+	// whose unsilenced live signal finds a problem, in display order;
+	// Disruptions are every detected disruption up to At, newest first.
+	Live        *Live
+	Detected    []*Component
+	Disruptions []snapshot.Disruption
 }
 
 // Section is a group of components on the page, or (ID "") a run of
@@ -112,6 +119,9 @@ type Component struct {
 	// precision ("99.95%"), or "No data".
 	Uptime     *float64
 	UptimeText string
+	// Live is the component's automatic status, nil when it has no live
+	// rules or the site no data/live.json.
+	Live *LiveSignal
 }
 
 // Bar levels, for colour.
@@ -140,6 +150,9 @@ type Bar struct {
 	// maintenance windows that ran on it.
 	Incidents   []*content.Incident
 	Maintenance []*content.Maintenance
+	// Detected are the component's automatically detected disruptions
+	// that touched the day (see ApplyLive).
+	Detected []snapshot.DisruptionComponent
 	// Tooltip is the bar's text: "Oct 14: 99.31% — DNS resolution failing
 	// (major)", or "Oct 14: No data".
 	Tooltip string
@@ -599,6 +612,10 @@ func tooltip(b Bar) string {
 	}
 	for _, m := range b.Maintenance {
 		s += sep + "Maintenance: " + m.Title
+		sep = "; "
+	}
+	for _, d := range b.Detected {
+		s += sep + "Detected automatically: " + d.Signal
 		sep = "; "
 	}
 	return s
