@@ -26,6 +26,7 @@ import (
 
 	"github.com/bulletin-dev/bulletin/internal/config"
 	"github.com/bulletin-dev/bulletin/internal/publish"
+	"github.com/bulletin-dev/bulletin/internal/snapshot"
 )
 
 // Exit codes of bulletin publish beyond the common ones, so that cron
@@ -195,7 +196,11 @@ func runPublish(ctx context.Context, env Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "publish %s: %s\n", name, sum)
 	}
 	if *metricsFile != "" {
-		if err := publish.WriteMetrics(*metricsFile, name, sum, env.Now()); err != nil {
+		live, err := liveMetrics(site("data"))
+		if err != nil {
+			return err
+		}
+		if err := publish.WriteMetrics(*metricsFile, name, sum, env.Now(), live); err != nil {
 			return err
 		}
 	}
@@ -327,4 +332,20 @@ func printPlan(w io.Writer, name string, plan *publish.Plan) {
 	}
 	fmt.Fprintf(w, "publish %s (dry run): would upload %d (%s), unchanged %d, would delete %d\n",
 		name, len(plan.Uploads), publish.FormatBytes(plan.Bytes()), plan.Unchanged, len(plan.Deletes))
+}
+
+// liveMetrics reads the live checks' state for the metrics file; nil on a
+// site without data/live.json.
+func liveMetrics(dataDir string) (*publish.LiveMetrics, error) {
+	l, err := snapshot.ReadLive(dataDir)
+	if err != nil || l == nil {
+		return nil, err
+	}
+	m := &publish.LiveMetrics{LastCheck: l.LastCheck, CheckedAt: l.CheckedAt}
+	for _, c := range l.Components {
+		if c.Status != "operational" {
+			m.Detected++
+		}
+	}
+	return m, nil
 }

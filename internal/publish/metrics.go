@@ -13,7 +13,12 @@ import (
 // renamed) and readable by all, as the collector usually runs as another
 // user. An alert on time() - bulletin_publish_last_success_timestamp_seconds
 // catches a cron job that stopped publishing.
-func WriteMetrics(path, target string, sum Summary, at time.Time) error {
+//
+// live, when not nil, adds the state of the automatic status checks that
+// the published site was built from (data/live.json), so that one file
+// tells whether the minute cycle still runs: alert on
+// time() - bulletin_live_last_check_timestamp_seconds.
+func WriteMetrics(path, target string, sum Summary, at time.Time, live *LiveMetrics) error {
 	reg := prometheus.NewPedanticRegistry()
 	labels := prometheus.Labels{"target": target}
 	gauge := func(name, help string, v float64) {
@@ -27,8 +32,20 @@ func WriteMetrics(path, target string, sum Summary, at time.Time) error {
 	gauge("bulletin_publish_objects_deleted", "Objects deleted by the last successful publish.", float64(sum.Deleted))
 	gauge("bulletin_publish_bytes_uploaded", "Bytes uploaded by the last successful publish.", float64(sum.Bytes))
 	gauge("bulletin_publish_duration_seconds", "Duration of the last successful publish.", sum.Duration.Seconds())
+	if live != nil {
+		gauge("bulletin_live_last_check_timestamp_seconds", "Unix time of the last successful live status check (data/live.json).", float64(live.LastCheck.UnixNano())/1e9)
+		gauge("bulletin_live_checked_timestamp_seconds", "Unix time of the check the published status page shows.", float64(live.CheckedAt.UnixNano())/1e9)
+		gauge("bulletin_live_components_detected", "Components the live checks found not operational.", float64(live.Detected))
+	}
 	if err := prometheus.WriteToTextfile(path, reg); err != nil {
 		return fmt.Errorf("write metrics %s: %w", path, err)
 	}
 	return nil
+}
+
+// LiveMetrics is the state of the live checks reported with a publish.
+type LiveMetrics struct {
+	LastCheck, CheckedAt time.Time
+	// Detected counts the components found not operational.
+	Detected int
 }

@@ -18,7 +18,7 @@ func TestWriteMetrics(t *testing.T) {
 	}
 	at := time.Date(2026, 11, 1, 6, 0, 0, 500_000_000, time.UTC)
 	sum := Summary{Uploaded: 3, Bytes: 4096, Unchanged: 40, Deleted: 1, Duration: 2500 * time.Millisecond}
-	if err := WriteMetrics(path, "production", sum, at); err != nil {
+	if err := WriteMetrics(path, "production", sum, at, nil); err != nil {
 		t.Fatal(err)
 	}
 
@@ -80,7 +80,7 @@ func TestWriteMetrics(t *testing.T) {
 }
 
 func TestWriteMetricsMissingDir(t *testing.T) {
-	err := WriteMetrics(filepath.Join(t.TempDir(), "nope", "x.prom"), "t", Summary{}, time.Now())
+	err := WriteMetrics(filepath.Join(t.TempDir(), "nope", "x.prom"), "t", Summary{}, time.Now(), nil)
 	if err == nil {
 		t.Fatal("no error for a missing directory")
 	}
@@ -94,6 +94,39 @@ func TestSummaryString(t *testing.T) {
 	for n, want := range map[int64]string{0: "0 B", 1023: "1023 B", 1024: "1.0 KiB", 5 << 20: "5.0 MiB"} {
 		if got := FormatBytes(n); got != want {
 			t.Errorf("FormatBytes(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestWriteMetricsLive(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bulletin.prom")
+	checked := time.Date(2026, 12, 2, 2, 10, 0, 0, time.UTC)
+	last := checked.Add(3 * time.Minute)
+	if err := WriteMetrics(path, "production", Summary{}, last, &LiveMetrics{LastCheck: last, CheckedAt: checked, Detected: 2}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]float64{
+		"bulletin_live_last_check_timestamp_seconds": float64(last.Unix()),
+		"bulletin_live_checked_timestamp_seconds":    float64(checked.Unix()),
+		"bulletin_live_components_detected":          2,
+	} {
+		mf, ok := families[name]
+		if !ok {
+			t.Errorf("%s missing", name)
+			continue
+		}
+		if got := mf.GetMetric()[0].GetGauge().GetValue(); got != want {
+			t.Errorf("%s = %v, want %v", name, got, want)
 		}
 	}
 }
