@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -22,14 +23,15 @@ import (
 // data/YYYY-MM.json. Exit codes: 0 when every source succeeded, 1 when any
 // failed (after writing what the others collected) or the month is
 // frozen, 2 for a bad command line.
-func runCollect(ctx context.Context, env Env, args []string) error {
+func runCollect(ctx context.Context, env Env, args []string) (err error) {
 	fs := newFlagSet(env, "collect", "collect [--month 2026-10] [--only github,prometheus] [--force] [--dry-run]")
 	var sf siteFlags
 	sf.register(fs, "production")
 	month := fs.String("month", "", "month to collect, YYYY-MM (default: the last complete month in the site's time zone)")
-	only := fs.String("only", "", "collect only these sources, comma-separated: "+strings.Join(collect.SourceNames, ", "))
+	only := fs.String("only", "", "collect only these sources, comma-separated: "+strings.Join(collect.SourceNames, ", ")+"; or live: check the live rules now and write data/live.json")
 	force := fs.Bool("force", false, "re-collect a frozen month (its report is published or its file says frozen)")
 	dryRun := fs.Bool("dry-run", false, "print the snapshot that would be written to stdout and write nothing")
+	quiet := fs.Bool("q", false, "print nothing on success (for cron, which mails whatever a job prints)")
 	if err := parse(fs, env, args); err != nil {
 		return err
 	}
@@ -53,7 +55,23 @@ func runCollect(ctx context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	printer := collect.NewPrinter(stderr, env.IsTerminal)
+	if wants(sources, liveSource) && len(sources) > 0 {
+		if len(sources) > 1 || *month != "" || *force || *dryRun {
+			return fmt.Errorf("%w: --only live checks now: it takes no other source, --month, --force or --dry-run", errUsage)
+		}
+		return redactErr(runLive(ctx, env, cfg, sf.source, *quiet, stderr), token)
+	}
+	// -q keeps what a run prints until it fails: cron mails only failures.
+	var held bytes.Buffer
+	if *quiet {
+		stdout, stderr = io.Discard, redactWriter(&held, token)
+		defer func() {
+			if err != nil {
+				env.Stderr.Write(held.Bytes())
+			}
+		}()
+	}
+	printer := collect.NewPrinter(stderr, env.IsTerminal && !*quiet)
 	logf := func(format string, args ...any) {
 		printer.Report(collect.Event{Kind: collect.Note, Msg: fmt.Sprintf(format, args...)})
 	}

@@ -100,6 +100,10 @@ type Site struct {
 	// statusCSS is what the status page inlines of the stylesheet.
 	status    *content.StatusContent
 	statusCSS string
+	// live is data/live.json (nil without it) and silences the on-call
+	// silences of content/silences: the automatic status (status.ApplyLive).
+	live     *snapshot.Live
+	silences []*content.Silence
 	// byMonth groups the incidents started by Now by the month (site
 	// zone) they started in, for the reports' Incidents sections.
 	byMonth     map[string][]*content.Incident
@@ -123,7 +127,7 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 	// order whatever finishes first, so messages do not depend on timing.
 	ld := content.Loader{Cache: opts.Documents}
 	var reports []*content.Report
-	var reportsErr, snapErr, statusErr, themeErr, tmplErr error
+	var reportsErr, snapErr, statusErr, themeErr, tmplErr, liveErr, silenceErr error
 	var theme *Theme
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -134,6 +138,10 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 	})
 	wg.Go(func() {
 		s.status, statusErr = ld.StatusContent(filepath.Join(opts.Dir, "content", "incidents"), filepath.Join(opts.Dir, "content", "maintenance"), cfg)
+	})
+	wg.Go(func() {
+		s.live, liveErr = snapshot.ReadLive(filepath.Join(opts.Dir, "data"))
+		s.silences, silenceErr = content.LoadSilences(filepath.Join(opts.Dir, "content", "silences"), cfg)
 	})
 	wg.Go(func() {
 		theme, themeErr = NewTheme(opts.Dir, cfg.Theme, opts.Builtin)
@@ -165,6 +173,10 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 		}
 	}
 	problems.Add(filepath.Join(opts.Dir, "content"), statusErr)
+	if liveErr != nil {
+		problems.Add("", snapshotProblem(liveErr))
+	}
+	problems.Add(filepath.Join(opts.Dir, "content", "silences"), silenceErr)
 	if themeErr != nil {
 		problems.Addf(cfg.Path, cfg.Lines.Line("theme"), "%v", themeErr)
 	} else {

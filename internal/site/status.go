@@ -540,6 +540,7 @@ func (s *Site) renderStatus(out Output, pages *pager) ([]sitemapEntry, error) {
 func (s *Site) statusModel() (*statusModel, error) {
 	now := s.opts.Now
 	p := status.Compute(s.cfg, s.status.Incidents, s.status.Maintenance, s.snapshots, now)
+	status.ApplyLive(p, s.cfg, s.live, s.silences, s.snapshots)
 	m := &statusModel{
 		page:        p,
 		incidents:   make([]*event, len(p.Incidents)),
