@@ -606,6 +606,15 @@ func (m *fileMemo) write(name string, data []byte) error {
 // sitemapEntry is one URL of the sitemap; lastmod is a date or "".
 type sitemapEntry struct{ loc, lastmod string }
 
+// sitemapDate is the lastmod of a page last changed at t: its UTC date, or
+// "" for the zero time.
+func sitemapDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02")
+}
+
 func (s *Site) renderSitemap(out Output, views []*ReportLink, extra []sitemapEntry) error {
 	type entry = sitemapEntry
 	entries := append([]entry(nil), extra...)
