@@ -351,14 +351,7 @@ func (s *Site) renderStatus(out Output, pages *pager) ([]sitemapEntry, error) {
 	urls = append(urls, s.renderIncidentPages(m, pages)...)
 
 	add(s.renderStatusFeeds(out, m))
-	docs, err := api.Documents(s.cfg, p)
-	add(err)
-	for name, b := range docs {
-		add(out.WriteFile(s.statusDir()+name, b))
-	}
-	for name, b := range status.Badges(p) {
-		add(out.WriteFile(s.statusDir()+name, b))
-	}
+	s.renderStatusAPI(out, p, add)
 	s.renderErrorPages(out, m, add)
 	if err := problems.Err(); err != nil {
 		return nil, err
