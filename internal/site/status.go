@@ -8,7 +8,6 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/bulletin-dev/bulletin/internal/diag"
-	"github.com/bulletin-dev/bulletin/internal/digest"
 	"github.com/bulletin-dev/bulletin/internal/status"
 )
 
@@ -122,22 +121,4 @@ func (s *Site) statusModel() (*statusModel, error) {
 		m.bySlug[e.head.Slug] = e
 	}
 	return m, nil
-}
-
-// sourceKey keys a page that shows one content file as the config and
-// theme have it (renderID), whatever else the site holds.
-func (s *Site) sourceKey(kind, urlPath string, source digest.Key) digest.Key {
-	if s.renderID.IsZero() {
-		return digest.Key{}
-	}
-	d := digest.New()
-	d.String("page from its source")
-	d.Key(s.renderID)
-	d.String(kind)
-	d.String(urlPath)
-	d.Key(source)
-	if s.opts.LiveReload {
-		d.String("live reload")
-	}
-	return d.Sum()
 }
