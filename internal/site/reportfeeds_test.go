@@ -119,3 +119,36 @@ func TestFeedDefaultLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryPageAdvertisesFeeds checks feed discovery and canonical URLs:
+// every page of the reports advertises the report feeds; every other page
+// (the status pages advertise their incident feeds) advertises some feed.
+// The self-contained CDN error pages under errors/ are not site pages.
+func TestEveryPageAdvertisesFeeds(t *testing.T) {
+	files := renderSite(t, fixture, "", Options{})
+	reportFeeds := []string{
+		`<link rel="alternate" type="application/rss&#43;xml" title="Acme Ops (RSS)" href="https://ops.acme.example/feed.xml">`,
+		`<link rel="alternate" type="application/atom&#43;xml" title="Acme Ops (Atom)" href="https://ops.acme.example/atom.xml">`,
+		`<link rel="alternate" type="application/feed&#43;json" title="Acme Ops (JSON Feed)" href="https://ops.acme.example/feed.json">`,
+	}
+	n := 0
+	for name, b := range files {
+		if !strings.HasSuffix(name, ".html") || strings.HasPrefix(name, "errors/") {
+			continue
+		}
+		page := string(b)
+		want := []string{`<link rel="alternate" type="application/rss&#43;xml" title="`, `<link rel="canonical" href="https://ops.acme.example/`}
+		if name == "index.html" || name == "404.html" || strings.HasPrefix(name, "reports/") {
+			n++
+			want = append(want, reportFeeds...)
+		}
+		for _, w := range want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s lacks %s", name, w)
+			}
+		}
+	}
+	if n != 6 {
+		t.Errorf("%d report pages checked, want 6 (home, archive, 404, three reports)", n)
+	}
+}
