@@ -9,6 +9,7 @@ import (
 	"github.com/bulletin-dev/bulletin/internal/content"
 	"github.com/bulletin-dev/bulletin/internal/diag"
 	"github.com/bulletin-dev/bulletin/internal/snapshot"
+	"github.com/bulletin-dev/bulletin/internal/status"
 )
 
 // EventView is an incident or a maintenance window as templates see it.
@@ -215,14 +216,11 @@ func (s *Site) incidentEvent(inc *content.Incident, now time.Time) *event {
 		Start:       inc.Started,
 		UpdatedAt:   inc.Started,
 	}
-	settled := !inc.Started.After(now)
 	if inc.IsResolved() && !inc.Resolved.After(now) {
 		ev.Done = true
 		ev.End = inc.Resolved
 		ev.Duration = snapshot.FormatDuration(inc.Duration())
 		ev.UpdatedAt = later(ev.UpdatedAt, inc.Resolved)
-	} else {
-		settled = false
 	}
 	for _, id := range inc.Components {
 		cs, ok := inc.ComponentStatusAt(id, now)
@@ -233,12 +231,11 @@ func (s *Site) incidentEvent(inc *content.Incident, now time.Time) *event {
 	}
 	for _, u := range inc.Updates {
 		if u.At.After(now) {
-			settled = false
 			continue
 		}
 		ev.UpdatedAt = later(ev.UpdatedAt, u.At)
 	}
-	return &event{head: ev, inc: inc, settled: settled, published: inc.Started}
+	return &event{head: ev, inc: inc, settled: status.IncidentSettled(inc, now), published: inc.Started}
 }
 
 // fillIncident adds an incident's timeline up to now and its write-up.
@@ -298,12 +295,7 @@ func (s *Site) maintenanceEvent(m *content.Maintenance, now time.Time) *event {
 		}
 		ev.Components = append(ev.Components, s.componentRef(id, cs))
 	}
-	e := &event{head: ev, win: m, settled: !m.ScheduledUntil.After(now)}
-	for _, u := range m.Updates {
-		if u.At.After(now) {
-			e.settled = false
-		}
-	}
+	e := &event{head: ev, win: m, settled: status.MaintenanceSettled(m, now)}
 	if tl := m.Timeline(now); len(tl) > 0 {
 		e.published = tl[0].At
 		ev.UpdatedAt = tl[len(tl)-1].At

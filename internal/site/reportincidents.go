@@ -46,15 +46,8 @@ func (s *Site) monthIncidents(month string) []*content.Incident {
 	s.byMonthOnce.Do(func() {
 		// Each report needs its month's incidents only: group them once
 		// rather than scan years of incidents for every report.
-		s.byMonth = map[string][]*content.Incident{}
-		if s.status == nil {
-			return
-		}
-		for _, inc := range s.status.Incidents {
-			if !inc.Started.After(s.opts.Now) {
-				k := inc.Started.In(s.cfg.Location).Format("2006-01")
-				s.byMonth[k] = append(s.byMonth[k], inc)
-			}
+		if s.status != nil {
+			s.byMonth = status.IncidentsByMonth(s.cfg.Location, s.status.Incidents, s.opts.Now)
 		}
 	})
 	return s.byMonth[month]

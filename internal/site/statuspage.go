@@ -152,18 +152,10 @@ func (s *Site) componentView(c *status.Component, m *statusModel) ComponentView 
 	if n := len(c.Bars); n > 0 {
 		cv.FirstDay, cv.LastDay = c.Bars[0].Label, c.Bars[n-1].Label
 	}
-	seen := map[string]bool{}
-	for i := len(c.Bars) - 1; i >= 0; i-- {
-		incs := c.Bars[i].Incidents
-		for k := len(incs) - 1; k >= 0; k-- {
-			if slug := incs[k].Slug; !seen[slug] {
-				seen[slug] = true
-				cv.IncidentCount++
-				if len(cv.Incidents) < componentIncidents {
-					cv.Incidents = append(cv.Incidents, m.bySlug[slug].head)
-				}
-			}
-		}
+	recent := c.RecentIncidents()
+	cv.IncidentCount = len(recent)
+	for _, inc := range recent[:min(componentIncidents, len(recent))] {
+		cv.Incidents = append(cv.Incidents, m.bySlug[inc.Slug].head)
 	}
 	cv.MoreIncidents = cv.IncidentCount - len(cv.Incidents)
 	return cv
