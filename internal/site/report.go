@@ -42,8 +42,8 @@ type ReportView struct {
 	Issues   *IssuesSection
 	Releases []TrackView
 	Uptime   []UptimeRow
-	// Incidents are the month's incident figures (status.go); nil when
-	// the site keeps no incidents or maintenance.
+	// Incidents are the month's incident figures (reportincidents.go);
+	// nil when the site keeps no incidents or maintenance.
 	Incidents *IncidentsSection
 
 	// Prev and Next are the neighbouring reports (older, newer), nil at

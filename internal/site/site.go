@@ -1,7 +1,18 @@
-// Package site assembles a site's model from its config, content and month
-// snapshots, and renders every output (pages, feeds, sitemap, assets) into
-// an Output. It is pure: it reads the site directory and never touches the
-// network.
+// Package site turns a loaded site into its files: it reads the config's
+// content, month snapshots and theme into a Site, and renders every output
+// (report pages, home and archive, report feeds, the status page and all
+// that goes with it, sitemap, static files) into an Output. The status
+// computations (component status, daily bars, incident figures, the
+// Statuspage JSON, badges) belong to internal/status: site makes views of
+// their results and executes the theme's templates with them. It is pure:
+// it reads the site directory, never the network, and the same inputs and
+// Options.Now give the same bytes.
+//
+// Files follow the outputs: report.go and reportincidents.go (report
+// pages), reportfeeds.go, sitemap.go, and status.go, which starts the
+// status side and lists its files. pages.go renders pages and keeps those
+// the previous build can give back; templates.go and funcs.go are the
+// theme; output.go is where the files go.
 package site
 
 import (
