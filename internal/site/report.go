@@ -16,6 +16,7 @@ import (
 	"github.com/bulletin-dev/bulletin/internal/digest"
 	"github.com/bulletin-dev/bulletin/internal/markdown"
 	"github.com/bulletin-dev/bulletin/internal/snapshot"
+	"github.com/bulletin-dev/bulletin/internal/status"
 )
 
 // ReportView is a report as its templates see it.
@@ -41,8 +42,8 @@ type ReportView struct {
 	Issues   *IssuesSection
 	Releases []TrackView
 	Uptime   []UptimeRow
-	// Incidents are the month's incident figures (status.go); nil when
-	// the site keeps no incidents or maintenance.
+	// Incidents are the month's incident figures (reportincidents.go);
+	// nil when the site keeps no incidents or maintenance.
 	Incidents *IncidentsSection
 
 	// Prev and Next are the neighbouring reports (older, newer), nil at
@@ -208,7 +209,7 @@ func (s *Site) reportKey(r *content.Report, prev, next *ReportLink) digest.Key {
 	if s.status != nil && (len(s.status.Incidents) > 0 || len(s.status.Maintenance) > 0) {
 		d.String("incidents")
 		for _, inc := range s.monthIncidents(r.Month) {
-			if !settled(inc, s.opts.Now) {
+			if !status.IncidentSettled(inc, s.opts.Now) {
 				return digest.Key{}
 			}
 			d.String(inc.Path)
@@ -222,20 +223,6 @@ func (s *Site) reportKey(r *content.Report, prev, next *ReportLink) digest.Key {
 		d.String("live reload")
 	}
 	return d.Sum()
-}
-
-// settled reports whether every time inc names is past at now: nothing
-// about it changes with the clock any more.
-func settled(inc *content.Incident, now time.Time) bool {
-	if inc.Started.After(now) || !inc.IsResolved() || inc.Resolved.After(now) {
-		return false
-	}
-	for _, u := range inc.Updates {
-		if u.At.After(now) {
-			return false
-		}
-	}
-	return true
 }
 
 func (s *Site) reportView(r *content.Report) (*ReportView, error) {

@@ -1,22 +1,30 @@
-// Package site assembles a site's model from its config, content and month
-// snapshots, and renders every output (pages, feeds, sitemap, assets) into
-// an Output. It is pure: it reads the site directory and never touches the
-// network.
+// Package site turns a loaded site into its files: it reads the config's
+// content, month snapshots and theme into a Site, and renders every output
+// (report pages, home and archive, report feeds, the status page and all
+// that goes with it, sitemap, static files) into an Output. The status
+// computations (component status, daily bars, incident figures, the
+// Statuspage JSON, badges) belong to internal/status: site makes views of
+// their results and executes the theme's templates with them. It is pure:
+// it reads the site directory, never the network, and the same inputs and
+// Options.Now give the same bytes.
+//
+// Files follow the outputs: report.go and reportincidents.go (report
+// pages), reportfeeds.go, sitemap.go, and status.go, which starts the
+// status side and lists its files. pages.go renders pages and keeps those
+// the previous build can give back; templates.go and funcs.go are the
+// theme; output.go is where the files go.
 package site
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
-	"net/url"
 	"path/filepath"
 	"regexp"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,7 +36,6 @@ import (
 	"github.com/bulletin-dev/bulletin/internal/content"
 	"github.com/bulletin-dev/bulletin/internal/diag"
 	"github.com/bulletin-dev/bulletin/internal/digest"
-	"github.com/bulletin-dev/bulletin/internal/feed"
 	"github.com/bulletin-dev/bulletin/internal/markdown"
 	"github.com/bulletin-dev/bulletin/internal/snapshot"
 )
@@ -218,90 +225,6 @@ func (s *Site) renderDigest() digest.Key {
 		}
 	}
 	return d.Sum()
-}
-
-// memoKinds are the page kinds worth memoizing: each cheaper to digest
-// than to render. The status page, which changes with the clock, is
-// rendered every time.
-var memoKinds = map[string]bool{"report": true, "home": true, "reports": true, kindIncident: true, kindHistory: true}
-
-// pager renders pages through the theme into an output, keeping those the
-// output can reuse from the previous build.
-type pager struct {
-	s    *Site
-	out  Output
-	memo PageMemo // nil when the output keeps nothing
-	site *SiteData
-	add  func(path string, err error)
-}
-
-// page renders the page of kind at urlPath with the data p; pages of
-// memoKinds are keyed by a digest of p.
-func (pg *pager) page(kind, urlPath string, p *Page) {
-	pg.lazy(kind, urlPath, digest.Key{}, func() (*Page, error) { return p, nil })
-}
-
-// lazy renders the page of kind at urlPath from the data build makes. With
-// a key (see sourceKey), the page is kept from the previous build when it
-// was made under the same key, and build is not called at all; without,
-// pages of memoKinds are keyed by a digest of their data.
-func (pg *pager) lazy(kind, urlPath string, key digest.Key, build func() (*Page, error)) {
-	s := pg.s
-	name := strings.TrimPrefix(urlPath, "/")
-	if name == "" || strings.HasSuffix(name, "/") {
-		name += "index.html"
-	}
-	if pg.memo == nil || s.renderID.IsZero() {
-		key = digest.Key{}
-	}
-	if !key.IsZero() && pg.memo.Reuse(name, key) {
-		return
-	}
-	p, err := build()
-	if err != nil {
-		pg.add("", err)
-		return
-	}
-	p.Site = pg.site
-	p.Kind = kind
-	p.Path = urlPath
-	p.Canonical = s.cfg.AbsURL(urlPath)
-	p.LiveReload = s.opts.LiveReload
-	if key.IsZero() && pg.memo != nil && memoKinds[kind] && !s.renderID.IsZero() {
-		// A page whose data cannot be digested is just rendered.
-		if k, err := s.pageKey(kind, p); err == nil {
-			if pg.memo.Reuse(name, k) {
-				return
-			}
-			key = k
-		}
-	}
-	b, err := s.tmpl.Execute(kind, p)
-	if err != nil {
-		pg.add("", err)
-		return
-	}
-	if !key.IsZero() {
-		pg.add("", pg.memo.WritePage(name, key, b))
-		return
-	}
-	pg.add("", pg.out.WriteFile(name, b))
-}
-
-// pageKey digests a page's data under the render digest.
-func (s *Site) pageKey(kind string, p *Page) (digest.Key, error) {
-	d, _ := s.hashers.Get().(*digest.Hasher)
-	if d == nil {
-		d = digest.New()
-	}
-	defer s.hashers.Put(d)
-	d.Reset()
-	d.Key(s.renderID)
-	d.String(kind)
-	if err := d.Value(p); err != nil {
-		return digest.Key{}, err
-	}
-	return d.Sum(), nil
 }
 
 // snapshotLine splits the "path:line: message" or "path: message" of a
@@ -497,157 +420,4 @@ func byYear(all []*ReportLink) ([]*ReportLink, []Year) {
 		years[len(years)-1].Reports = append(years[len(years)-1].Reports, l)
 	}
 	return all, years
-}
-
-func (s *Site) renderFeeds(out Output, reps *reportSet) error {
-	host := ""
-	if u, err := url.Parse(s.cfg.BaseURL); err == nil {
-		host = u.Hostname()
-	}
-	f := feed.Feed{
-		Title:       s.cfg.Title,
-		Description: s.cfg.Description,
-		Link:        s.cfg.BaseURL,
-		Copyright:   s.cfg.Copyright,
-		Limit:       s.cfg.FeedLimit,
-	}
-	byID := make(map[string]int, len(reps.links))
-	for i, l := range reps.links {
-		// The tag's date is the month's first day as a date, whatever
-		// the site's zone makes of it in UTC.
-		month, _ := time.Parse("2006-01", l.Month)
-		id := feed.TagURI(host, month, "reports/"+l.Month)
-		byID[id] = i
-		f.Items = append(f.Items, feed.Item{
-			Title:     l.Title,
-			Link:      l.AbsURL,
-			ID:        id,
-			Published: l.Date,
-			Authors:   l.Authors,
-			Summary:   strings.Join(l.Summary, " "),
-		})
-	}
-	// Only the items the feed keeps need their views and full content.
-	f.Items = feed.Newest(f.Items, f.Limit)
-	kept := make([]*ReportView, len(f.Items))
-	for i := range f.Items {
-		v, err := reps.view(byID[f.Items[i].ID])
-		if err != nil {
-			return err
-		}
-		kept[i] = v
-	}
-	m := s.memoFiles(out, "report feeds", []any{f, kept}, "feed.xml", "atom.xml", "feed.json")
-	if m.all() {
-		return nil
-	}
-	for i := range f.Items {
-		html, err := s.feedHTML(kept[i])
-		if err != nil {
-			return err
-		}
-		f.Items[i].ContentHTML = html
-	}
-	docs, err := feed.Render(f)
-	if err != nil {
-		return fmt.Errorf("render feeds: %w", err)
-	}
-	for name, b := range map[string][]byte{"feed.xml": docs.RSS, "atom.xml": docs.Atom, "feed.json": docs.JSON} {
-		if err := m.write(name, b); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// fileMemo is what memoFiles found for a set of files made together.
-type fileMemo struct {
-	out    Output
-	memo   PageMemo
-	key    digest.Key
-	reused map[string]bool
-}
-
-// memoFiles lets files that are made together from data (all of what
-// they show) be kept from the previous build when data digests to the key
-// recorded then, like pages (see memoKinds). Without a memo, or when data
-// cannot be digested, nothing is reused.
-func (s *Site) memoFiles(out Output, what string, data any, names ...string) *fileMemo {
-	m := &fileMemo{out: out, reused: map[string]bool{}}
-	memo, ok := out.(PageMemo)
-	if !ok || s.renderID.IsZero() {
-		return m
-	}
-	d := digest.New()
-	d.Key(s.renderID)
-	d.String(what)
-	if d.Value(data) != nil {
-		return m
-	}
-	m.memo, m.key = memo, d.Sum()
-	for _, name := range names {
-		m.reused[name] = memo.Reuse(name, m.key)
-	}
-	return m
-}
-
-// all reports whether every file was reused.
-func (m *fileMemo) all() bool {
-	if m.memo == nil {
-		return false
-	}
-	for _, ok := range m.reused {
-		if !ok {
-			return false
-		}
-	}
-	return true
-}
-
-// write writes name unless it was reused.
-func (m *fileMemo) write(name string, data []byte) error {
-	switch {
-	case m.reused[name]:
-		return nil
-	case m.memo != nil:
-		return m.memo.WritePage(name, m.key, data)
-	}
-	return m.out.WriteFile(name, data)
-}
-
-// sitemapEntry is one URL of the sitemap; lastmod is a date or "".
-type sitemapEntry struct{ loc, lastmod string }
-
-func (s *Site) renderSitemap(out Output, views []*ReportLink, extra []sitemapEntry) error {
-	type entry = sitemapEntry
-	entries := append([]entry(nil), extra...)
-	latest := ""
-	for _, v := range views {
-		// The publish date as the writer gave it, in the site's zone.
-		d := v.Date.In(s.cfg.Location).Format("2006-01-02")
-		entries = append(entries, entry{v.AbsURL, d})
-		if d > latest {
-			latest = d
-		}
-	}
-	entries = append(entries, entry{s.cfg.AbsURL("/"), latest}, entry{s.cfg.AbsURL("/reports/"), latest})
-	sort.Slice(entries, func(i, j int) bool { return entries[i].loc < entries[j].loc })
-	var b bytes.Buffer
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
-	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
-	for _, e := range entries {
-		b.WriteString("  <url><loc>")
-		template.HTMLEscape(&b, []byte(e.loc))
-		b.WriteString("</loc>")
-		if e.lastmod != "" {
-			b.WriteString("<lastmod>" + e.lastmod + "</lastmod>")
-		}
-		b.WriteString("</url>\n")
-	}
-	b.WriteString("</urlset>\n")
-	if err := out.WriteFile("sitemap.xml", b.Bytes()); err != nil {
-		return err
-	}
-	robots := "User-agent: *\nAllow: /\n\nSitemap: " + s.cfg.AbsURL("/sitemap.xml") + "\n"
-	return out.WriteFile("robots.txt", []byte(robots))
 }

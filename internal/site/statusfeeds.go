@@ -1,0 +1,133 @@
+package site
+
+import (
+	"fmt"
+	"html"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bulletin-dev/bulletin/internal/feed"
+)
+
+// renderStatusFeeds writes the incident feeds: every incident and window
+// (status/feed.xml, status/atom.xml) and those of each visible component
+// (status/components/<id>/feed.xml, atom.xml).
+func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
+	host := ""
+	if u, err := url.Parse(s.cfg.BaseURL); err == nil {
+		host = u.Hostname()
+	}
+	type entry struct {
+		e    *event
+		item feed.Item
+	}
+	var entries []entry
+	for _, e := range append(append([]*event(nil), m.incidents...), m.maintenance...) {
+		ev := e.head
+		entries = append(entries, entry{e, feed.Item{
+			Title: ev.Title,
+			Link:  ev.AbsURL,
+			// The id holds the first announcement's date and the slug, so
+			// it survives updates, a reschedule and a change of base URL.
+			ID:        feed.TagURI(host, e.published, "incidents/"+ev.Slug),
+			Published: e.published,
+			Updated:   later(e.published, ev.UpdatedAt),
+		}})
+	}
+	// Item summaries and content come from the full views, made only for
+	// the items some feed keeps, once each: with years of incidents, most
+	// are in no feed at all.
+	content := map[string]string{}
+	write := func(dir, title, link string, keep func(*EventView) bool) error {
+		f := feed.Feed{
+			Title:       title,
+			Description: "Incidents and scheduled maintenance of " + s.cfg.Title,
+			Link:        link,
+			Copyright:   s.cfg.Copyright,
+			Limit:       s.cfg.FeedLimit,
+		}
+		evs := map[string]*event{}
+		for _, e := range entries {
+			if keep(e.e.head) {
+				f.Items = append(f.Items, e.item)
+				evs[e.item.ID] = e.e
+			}
+		}
+		f.Items = feed.Newest(f.Items, f.Limit)
+		kept := make([]*EventView, len(f.Items))
+		for i := range f.Items {
+			ev, err := s.fullView(evs[f.Items[i].ID])
+			if err != nil {
+				return err
+			}
+			kept[i] = ev
+			f.Items[i].Summary = ev.StatusLabel
+			if ev.Latest != nil {
+				f.Items[i].Summary += ": " + plainText(string(ev.Latest.Body), 300)
+			}
+		}
+		fm := s.memoFiles(out, "status feeds", []any{f, kept}, dir+"feed.xml", dir+"atom.xml")
+		if fm.all() {
+			return nil
+		}
+		for i, ev := range kept {
+			c, ok := content[ev.Slug]
+			if !ok {
+				b, err := s.tmpl.ExecuteFragment("status-feed-item", ev)
+				if err != nil {
+					return err
+				}
+				c = string(b)
+				content[ev.Slug] = c
+			}
+			f.Items[i].ContentHTML = c
+		}
+		docs, err := feed.Render(f)
+		if err != nil {
+			return fmt.Errorf("render status feed %s: %w", dir, err)
+		}
+		if err := fm.write(dir+"feed.xml", docs.RSS); err != nil {
+			return err
+		}
+		return fm.write(dir+"atom.xml", docs.Atom)
+	}
+	statusURL := s.cfg.AbsURL(s.cfg.Status.Path)
+	if err := write(s.statusDir(), s.cfg.Status.Title, statusURL, func(*EventView) bool { return true }); err != nil {
+		return err
+	}
+	for _, c := range m.page.Components {
+		id := c.ID
+		affects := func(ev *EventView) bool {
+			for _, r := range ev.Components {
+				if r.ID == id {
+					return true
+				}
+			}
+			return false
+		}
+		if err := write(s.statusDir()+"components/"+id+"/", s.cfg.Status.Title+": "+c.Name, statusURL+"#component-"+id, affects); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+var tagPattern = regexp.MustCompile(`<[^>]*>`)
+
+// plainText reduces rendered HTML to its text, whitespace collapsed, cut at
+// max runes.
+func plainText(h string, max int) string {
+	t := html.UnescapeString(tagPattern.ReplaceAllString(h, " "))
+	return truncate(strings.Join(strings.Fields(t), " "), max)
+}
+
+// truncate cuts s to at most max runes, ending in "…" when cut.
+func truncate(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)[:max-1]
+	return strings.TrimRight(string(r), " ") + "…"
+}
