@@ -30,6 +30,18 @@ type ErrorPage struct {
 	// IsMaintenance marks errors/maintenance.html, which also lists the
 	// windows still to come.
 	IsMaintenance bool
+	// Live is the state of the automatic checks (nil without them) and
+	// Detected the components they find at fault, at most errorPageEvents.
+	Live         *LiveView
+	Detected     []ErrorDetected
+	MoreDetected int
+}
+
+// ErrorDetected is a component the automatic checks find at fault.
+type ErrorDetected struct {
+	Name, StatusLabel string
+	Since             time.Time
+	Signal            string
 }
 
 // ErrorEvent is an incident or window on an error page, kept short. It
@@ -127,6 +139,14 @@ func (s *Site) errorPages(m *statusModel) []*ErrorPage {
 	for _, w := range p.Upcoming {
 		upcoming = append(upcoming, m.bySlug[w.Slug].head)
 	}
+	var detected []ErrorDetected
+	for _, d := range detectedViews(p, m) {
+		detected = append(detected, ErrorDetected{Name: d.Name, StatusLabel: d.StatusLabel, Since: d.Since, Signal: truncate(d.Signal, errorTitleRunes)})
+	}
+	moreDetected := 0
+	if len(detected) > errorPageEvents {
+		detected, moreDetected = detected[:errorPageEvents], len(detected)-errorPageEvents
+	}
 	var out []*ErrorPage
 	for _, k := range errorKinds() {
 		e := &ErrorPage{
@@ -139,6 +159,8 @@ func (s *Site) errorPages(m *statusModel) []*ErrorPage {
 			HomeURL:     s.cfg.AbsURL("/"),
 			Indicator:   p.Overall.Indicator,
 			Description: p.Overall.Description,
+			Live:        liveView(p),
+			Detected:    detected, MoreDetected: moreDetected,
 		}
 		e.Active, e.MoreActive = take(active)
 		e.Maintenance, e.MoreMaintenance = take(inProgress)

@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -19,9 +20,12 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 	if u, err := url.Parse(s.cfg.BaseURL); err == nil {
 		host = u.Hostname()
 	}
+	// An entry is an incident or window (e), or a disruption the live
+	// checks detected (comps, with its item complete).
 	type entry struct {
-		e    *event
-		item feed.Item
+		e     *event
+		item  feed.Item
+		comps []string
 	}
 	var entries []entry
 	for _, e := range append(append([]*event(nil), m.incidents...), m.maintenance...) {
@@ -34,13 +38,16 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 			ID:        feed.TagURI(host, e.published, "incidents/"+ev.Slug),
 			Published: e.published,
 			Updated:   later(e.published, ev.UpdatedAt),
-		}})
+		}, nil})
+	}
+	for _, d := range s.disruptionItems(m, host) {
+		entries = append(entries, entry{item: d.item, comps: d.comps})
 	}
 	// Item summaries and content come from the full views, made only for
 	// the items some feed keeps, once each: with years of incidents, most
 	// are in no feed at all.
 	content := map[string]string{}
-	write := func(dir, title, link string, keep func(*EventView) bool) error {
+	write := func(dir, title, link string, keep func(ev *EventView, comps []string) bool) error {
 		f := feed.Feed{
 			Title:       title,
 			Description: "Incidents and scheduled maintenance of " + s.cfg.Title,
@@ -50,7 +57,11 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 		}
 		evs := map[string]*event{}
 		for _, e := range entries {
-			if keep(e.e.head) {
+			var head *EventView
+			if e.e != nil {
+				head = e.e.head
+			}
+			if keep(head, e.comps) {
 				f.Items = append(f.Items, e.item)
 				evs[e.item.ID] = e.e
 			}
@@ -58,6 +69,9 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 		f.Items = feed.Newest(f.Items, f.Limit)
 		kept := make([]*EventView, len(f.Items))
 		for i := range f.Items {
+			if evs[f.Items[i].ID] == nil { // a disruption: complete already
+				continue
+			}
 			ev, err := s.fullView(evs[f.Items[i].ID])
 			if err != nil {
 				return err
@@ -73,6 +87,9 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 			return nil
 		}
 		for i, ev := range kept {
+			if ev == nil {
+				continue
+			}
 			c, ok := content[ev.Slug]
 			if !ok {
 				b, err := s.tmpl.ExecuteFragment("status-feed-item", ev)
@@ -94,12 +111,15 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 		return fm.write(dir+"atom.xml", docs.Atom)
 	}
 	statusURL := s.cfg.AbsURL(s.cfg.Status.Path)
-	if err := write(s.statusDir(), s.cfg.Status.Title, statusURL, func(*EventView) bool { return true }); err != nil {
+	if err := write(s.statusDir(), s.cfg.Status.Title, statusURL, func(*EventView, []string) bool { return true }); err != nil {
 		return err
 	}
 	for _, c := range m.page.Components {
 		id := c.ID
-		affects := func(ev *EventView) bool {
+		affects := func(ev *EventView, comps []string) bool {
+			if ev == nil {
+				return slices.Contains(comps, id)
+			}
 			for _, r := range ev.Components {
 				if r.ID == id {
 					return true

@@ -51,6 +51,10 @@ type StatusView struct {
 	Feeds      []FeedLink
 	APIURL     string
 	BadgeURL   string
+	// Live is the state of the automatic checks, nil without them;
+	// Detected the components they find at fault.
+	Live     *LiveView
+	Detected []DetectedView
 }
 
 // SectionView is a group of components, or (Grouped false) a run of
@@ -80,6 +84,8 @@ type ComponentView struct {
 	IncidentCount, MoreIncidents int
 	// FeedURL and AtomURL are the component's incident feeds.
 	FeedURL, AtomURL string
+	// Auto is the automatic check's note, nil while it finds nothing.
+	Auto *AutoView
 }
 
 // defaultStatusPath is where the status page is when config does not say.
@@ -110,6 +116,8 @@ func (s *Site) statusView(m *statusModel) (*StatusView, error) {
 		Feeds:       m.feeds,
 		APIURL:      s.rel(s.cfg.Status.Path + api.PathSummary),
 		BadgeURL:    s.rel(s.cfg.Status.Path + "badges/status.svg"),
+		Live:        liveView(p),
+		Detected:    detectedViews(p, m),
 	}
 	// The current events show with their timelines.
 	var problems diag.List
@@ -148,6 +156,7 @@ func (s *Site) componentView(c *status.Component, m *statusModel) ComponentView 
 		Bars:    barsSVG(c),
 		FeedURL: s.rel(s.cfg.Status.Path + "components/" + c.ID + "/feed.xml"),
 		AtomURL: s.rel(s.cfg.Status.Path + "components/" + c.ID + "/atom.xml"),
+		Auto:    autoView(c),
 	}
 	if n := len(c.Bars); n > 0 {
 		cv.FirstDay, cv.LastDay = c.Bars[0].Label, c.Bars[n-1].Label

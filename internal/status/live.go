@@ -93,7 +93,7 @@ func ApplyLive(p *Page, cfg *config.Config, live *snapshot.Live, silences []*con
 	}
 	p.Overall = overall(p.Components, p.Active, p.InProgress)
 
-	p.Disruptions = Disruptions(live, snapshots, p.At)
+	p.Disruptions = unsilenced(Disruptions(live, snapshots, p.At), silences, p.At)
 	for _, d := range p.Disruptions {
 		if !d.End.IsZero() && !d.End.After(p.At) {
 			p.note(d.End)
@@ -160,4 +160,48 @@ func sortNewestFirst(ds []snapshot.Disruption) {
 		}
 		return ds[i].ID > ds[j].ID
 	})
+}
+
+// unsilenced leaves out of ds each component's part that a silence
+// overlapped and outlasted (on-call said the signal was false or noisy),
+// and the disruptions left with no part. A part still going on when its
+// silence expired is kept: the signal outlived on-call's word.
+func unsilenced(ds []snapshot.Disruption, silences []*content.Silence, at time.Time) []snapshot.Disruption {
+	if len(silences) == 0 {
+		return ds
+	}
+	out := ds[:0]
+	for _, d := range ds {
+		var keep []snapshot.DisruptionComponent
+		for _, dc := range d.Components {
+			if !silencedPart(dc, silences, at) {
+				keep = append(keep, dc)
+			}
+		}
+		if len(keep) == 0 {
+			continue
+		}
+		if len(keep) < len(d.Components) {
+			d.Components = keep
+			d.Status = ""
+			for _, dc := range keep {
+				d.Status = worse(d.Status, dc.Status)
+			}
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func silencedPart(dc snapshot.DisruptionComponent, silences []*content.Silence, at time.Time) bool {
+	end := dc.End
+	if end.IsZero() || end.After(at) {
+		end = at
+	}
+	for _, s := range silences {
+		if s.Component == dc.Component && s.Start.Before(end) && !s.Until.Before(end) {
+			return true
+		}
+	}
+	return false
 }
