@@ -398,6 +398,33 @@ func TestNeverStale(t *testing.T) {
 			})
 			buildAt(t, dir, true, buildNow) // not resolved yet
 		}, buildNow.Add(2 * time.Hour)},
+		{"live: a component is detected", func(t *testing.T, dir string, gs *benchgen.Site) {
+			withLive(t, dir, gs, "operational")
+			writeLive(t, dir, gs, "major_outage", buildNow.Add(-time.Minute), nil)
+		}, time.Time{}},
+		{"live: a detection ends, kept in the month's snapshot", func(t *testing.T, dir string, gs *benchgen.Site) {
+			withLive(t, dir, gs, "major_outage")
+			start := buildNow.Add(-time.Hour)
+			writeLive(t, dir, gs, "operational", buildNow.Add(-time.Minute), nil)
+			path := snapshot.Store{Dir: filepath.Join(dir, "data")}.Path("2026-11")
+			s, err := snapshot.Read(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.PutDisruption(snapshot.Disruption{ID: snapshot.DisruptionID(start, gs.Components[0]), Start: start, End: buildNow.Add(-time.Minute), Status: "major_outage",
+				Components: []snapshot.DisruptionComponent{{Component: gs.Components[0], Status: "major_outage", Start: start, End: buildNow.Add(-time.Minute), Signal: "Probes failing"}}})
+			if err := snapshot.Write(path, s); err != nil {
+				t.Fatal(err)
+			}
+		}, time.Time{}},
+		{"clock: the live checks go stale", func(t *testing.T, dir string, gs *benchgen.Site) {
+			withLive(t, dir, gs, "operational")
+		}, buildNow.Add(time.Hour)},
+		{"live: on-call silences a signal", func(t *testing.T, dir string, gs *benchgen.Site) {
+			withLive(t, dir, gs, "major_outage")
+			write(t, filepath.Join(dir, "content", "silences", "probe.md"), "---\ncomponent: "+gs.Components[0]+
+				"\nreason: Probe misconfigured.\nstart: 2026-11-14T10:00:00Z\nuntil: 2026-11-14T12:00:00Z\n---\n")
+		}, time.Time{}},
 		{"stylesheet", func(t *testing.T, dir string, gs *benchgen.Site) {
 			css, err := themes.FS.ReadFile("default/static/css/style.css")
 			if err != nil {
@@ -433,5 +460,29 @@ func TestNeverStale(t *testing.T) {
 			again, _ := buildAt(t, dir, true, now)
 			sameFiles(t, "warm after the change", again, want)
 		})
+	}
+}
+
+// withLive gives the generated site a live rule for its first component
+// and a data/live.json in status, and warms the cache with them.
+func withLive(t *testing.T, dir string, gs *benchgen.Site, status string) {
+	t.Helper()
+	edit(t, filepath.Join(dir, "config.toml"), func(s string) string {
+		return s + "\n[[live.rules]]\ncomponent = \"" + gs.Components[0] + "\"\nalerts = 'alertname=\"Down\"'\n"
+	})
+	writeLive(t, dir, gs, status, buildNow.Add(-2*time.Minute), nil)
+	build(t, dir, true)
+}
+
+// writeLive writes data/live.json with the first component in status.
+func writeLive(t *testing.T, dir string, gs *benchgen.Site, status string, checked time.Time, ds []snapshot.Disruption) {
+	t.Helper()
+	l := &snapshot.Live{CheckedAt: checked, LastCheck: checked, Disruptions: ds,
+		Components: []snapshot.LiveComponent{{Component: gs.Components[0], Status: status, Since: checked.Add(-10 * time.Minute)}}}
+	if status != "operational" {
+		l.Components[0].Signal = "Probes failing"
+	}
+	if err := snapshot.WriteLive(filepath.Join(dir, "data"), l); err != nil {
+		t.Fatal(err)
 	}
 }
