@@ -44,3 +44,67 @@ func TestReportIncidentsSection(t *testing.T) {
 		t.Error("a site without events is not all operational, or claims an update")
 	}
 }
+
+// disruptionSite is a site whose month snapshots keep detected disruptions
+// (see the archive's comment).
+const disruptionSite = "testdata/disruptions/site.txtar"
+
+func writeDisruptionSite(tb testing.TB) string {
+	tb.Helper()
+	b, err := os.ReadFile(disruptionSite)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return writeArchive(tb, string(b))
+}
+
+// incidentsSectionOf returns the Incidents section of a rendered page.
+func incidentsSectionOf(tb testing.TB, page []byte) string {
+	tb.Helper()
+	s := string(page)
+	i := strings.Index(s, `<section class="incidents-section"`)
+	if i < 0 {
+		tb.Fatal("the page has no Incidents section")
+	}
+	j := strings.Index(s[i:], "</section>")
+	return s[i:i+j+len("</section>")] + "\n"
+}
+
+func TestReportDisruptions(t *testing.T) {
+	files := renderSite(t, writeDisruptionSite(t), "", Options{})
+	oct := incidentsSectionOf(t, files["reports/2026/10/index.html"])
+	nov := incidentsSectionOf(t, files["reports/2026/11/index.html"])
+	checkGolden(t, "report-disruptions-2026-10.html", []byte(oct))
+	checkGolden(t, "report-disruptions-2026-11.html", []byte(nov))
+	for _, tt := range []struct {
+		month, section string
+		want           []string
+	}{
+		{"2026-10", oct, []string{
+			"<dt>MTTR</dt><dd>1h</dd>",
+			// The API incident's hour and the undeclared 22 minutes.
+			"<dt>MTTR including undeclared disruptions</dt><dd>41m</dd>",
+			// Declared: the API disruption by the API incident, the
+			// Website's just after midnight by September's incident.
+			"3 disruptions detected automatically, 2 declared as incidents.",
+			"Website (5xx rate above 5%), Database (Replication lag) · restored after 22m, not declared as an incident",
+			`<time datetime="2026-10-12T05:10:00&#43;02:00">12 Oct 2026, 05:10 CEST</time> <span class="badge status-partial_outage">Partial outage</span> Website`,
+		}},
+		// No incident: the section is there for the disruptions.
+		{"2026-11", nov, []string{
+			"No incidents started this month (MTBF: —).",
+			"2 disruptions detected automatically, none declared as an incident. MTTR including undeclared disruptions: 30m.",
+			"API (API probes failing) · restored after 30m",
+			"Database (Replication lag) · not restored yet",
+		}},
+	} {
+		for _, w := range tt.want {
+			if !strings.Contains(tt.section, w) {
+				t.Errorf("%s: the Incidents section lacks %q", tt.month, w)
+			}
+		}
+	}
+	if strings.Contains(oct, "API probes failing") || strings.Contains(oct, "Slow responses") {
+		t.Error("October lists declared disruptions as undeclared")
+	}
+}
