@@ -1,10 +1,16 @@
 package site
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/bulletin-dev/bulletin/internal/config"
+	"github.com/bulletin-dev/bulletin/internal/snapshot"
+	"github.com/bulletin-dev/bulletin/themes"
 )
 
 func TestReportIncidentsSection(t *testing.T) {
@@ -106,5 +112,73 @@ func TestReportDisruptions(t *testing.T) {
 	}
 	if strings.Contains(oct, "API probes failing") || strings.Contains(oct, "Slow responses") {
 		t.Error("October lists declared disruptions as undeclared")
+	}
+}
+
+// TestReportPageFollowsDisruptions: a report page kept from the previous
+// build is rendered again when its month's disruptions change, and when
+// an incident of another month stops declaring one of them.
+func TestReportPageFollowsDisruptions(t *testing.T) {
+	dir := writeDisruptionSite(t)
+	snapPath := filepath.Join(dir, "data", "2026-10.json")
+	editSnapshot := func(change func(s *snapshot.Snapshot)) {
+		s, err := snapshot.Read(snapPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		change(s)
+		if err := snapshot.Write(snapPath, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// In the canonical encoding, so that the edits below change nothing
+	// but the disruptions.
+	editSnapshot(func(*snapshot.Snapshot) {})
+	render := func(prev *MemOutput) *MemOutput {
+		cfg, err := config.Load(filepath.Join(dir, "config.toml"), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := Load(cfg, Options{Dir: dir, Now: testNow, Builtin: themes.FS, CodeVersion: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := NewMemOutputAfter(prev)
+		if err := s.Render(out); err != nil {
+			t.Fatal(err)
+		}
+		out.Forget()
+		return out
+	}
+	const page = "reports/2026/10/index.html"
+	prev := render(nil)
+	for _, c := range []struct {
+		name, want string
+		change     func()
+	}{
+		{"an undeclared disruption lasts longer", "restored after 42m", func() {
+			editSnapshot(func(s *snapshot.Snapshot) {
+				d, _ := s.Disruption("20261012T031000Z-web")
+				d.End = d.End.Add(20 * time.Minute)
+				s.PutDisruption(d)
+			})
+		}},
+		{"September's incident names another component", "3 disruptions detected automatically, 1 declared as an incident.", func() {
+			path := filepath.Join(dir, "content", "incidents", "2026-09-30-slow-website.md")
+			writeFile(t, path, strings.Replace(string(mustRead(t, path)), "components: [web]", "components: [db]", 1))
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.change()
+			got := render(prev)
+			want := renderDir(t, dir, testNow)
+			if !bytes.Equal(got.Files()[page], want[page]) {
+				t.Fatalf("%s was kept from the previous build", page)
+			}
+			if bytes.Equal(got.Files()[page], prev.Files()[page]) || !strings.Contains(string(want[page]), c.want) {
+				t.Fatalf("the change does not show in %s (want %q); the test proves nothing", page, c.want)
+			}
+			prev = got
+		})
 	}
 }
