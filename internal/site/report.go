@@ -184,8 +184,9 @@ func (s *Site) reportLink(r *content.Report) *ReportLink {
 // reportKey keys r's page by what it is made of, so that the previous
 // build's page can be kept without making the view: the report's file, the
 // snapshots of its month and of the months its trend charts show, the files
-// of the incidents that started in the month, its neighbours' links, and
-// the config and theme (renderID). When one of those incidents is still
+// of the incidents that started in the month, which incidents (of any
+// month) declare the month's detected disruptions, its neighbours' links,
+// and the config and theme (renderID). When one of those incidents is still
 // open, or has an update to come, the section changes with the clock: the
 // key is zero and the page is keyed by its data instead.
 func (s *Site) reportKey(r *content.Report, prev, next *ReportLink) digest.Key {
@@ -206,7 +207,7 @@ func (s *Site) reportKey(r *content.Report, prev, next *ReportLink) digest.Key {
 		}
 		month = snapshot.PrevMonth(month)
 	}
-	if s.status != nil && (len(s.status.Incidents) > 0 || len(s.status.Maintenance) > 0) {
+	if s.keepsIncidents() {
 		d.String("incidents")
 		for _, inc := range s.monthIncidents(r.Month) {
 			if !status.IncidentSettled(inc, s.opts.Now) {
@@ -214,6 +215,17 @@ func (s *Site) reportKey(r *content.Report, prev, next *ReportLink) digest.Key {
 			}
 			d.String(inc.Path)
 			d.Key(inc.Source)
+		}
+	}
+	if snap := s.monthDisruptions(r.Month); snap != nil {
+		// The disruptions are in the snapshot's digest above; which of
+		// them are declared may depend on incidents of other months.
+		d.String("declared disruptions")
+		for _, md := range status.MonthlyDisruptions(status.MonthStats{}, snap, s.incidents(), s.opts.Now).Disruptions {
+			d.String(md.ID)
+			for _, inc := range md.DeclaredBy {
+				d.String(inc.Path)
+			}
 		}
 	}
 	if d.Value([]*ReportLink{prev, next}) != nil {
