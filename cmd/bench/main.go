@@ -25,6 +25,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 )
 
@@ -47,6 +49,25 @@ type config struct {
 	quick      bool
 	outDir     string
 	goPackages string
+	// only is the set of sections to run; nil runs them all.
+	only map[string]bool
+}
+
+// sections are the parts of a run, in the order they run. incident and
+// pages measure the sites that scale generates, so they need it.
+var sections = []string{"scale", "incident", "pages", "hugo", "go"}
+
+// wants reports whether section s runs.
+func (c config) wants(s string) bool {
+	switch {
+	case c.only != nil:
+		return c.only[s]
+	case s == "hugo":
+		return !c.skipHugo
+	case s == "go":
+		return !c.skipGo
+	}
+	return true
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -62,6 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.skipGo, "skip-go", false, "leave out the Go benchmarks")
 	fs.BoolVar(&c.quick, "quick", false, "3 rounds and the two smaller sizes only (a smoke test)")
 	fs.StringVar(&c.outDir, "out", "bench/out", "directory for the result files, relative to the module root")
+	only := fs.String("only", "", "run only these sections, comma-separated: "+strings.Join(sections, ", ")+" (incident and pages need scale)")
 	fs.StringVar(&c.goPackages, "packages", "./internal/content ./internal/markdown ./internal/status/... ./internal/feed ./internal/site", "packages whose Go benchmarks run")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -69,6 +91,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if c.quick {
 		c.rounds = min(c.rounds, 3)
 		c.count = min(c.count, 3)
+	}
+	if *only != "" {
+		c.only = map[string]bool{}
+		for _, s := range strings.Split(*only, ",") {
+			s = strings.TrimSpace(s)
+			if !slices.Contains(sections, s) {
+				fmt.Fprintf(stderr, "bench: -only: unknown section %q (known: %s)\n", s, strings.Join(sections, ", "))
+				return 2
+			}
+			c.only[s] = true
+		}
+		if (c.only["incident"] || c.only["pages"]) && !c.only["scale"] {
+			fmt.Fprintln(stderr, "bench: -only: incident and pages measure the sites that scale generates; add scale")
+			return 2
+		}
 	}
 	if c.rounds < 1 || c.count < 1 {
 		fmt.Fprintln(stderr, "bench: -rounds and -count must be at least 1")
