@@ -9,6 +9,9 @@
 //   - one incident update: rebuild, output files changed, publish to a
 //     file:// bucket, objects uploaded;
 //   - status page and 503 page bytes;
+//   - the live minute cycle on a copy of the example site against a real
+//     Prometheus (`collect --only live`, build, publish): with nothing
+//     changed, when a component fails and when it recovers;
 //   - the same 2,000 markdown pages built by Hugo (in memory and to disk)
 //     alternated with bulletin in the same rounds, with ratios;
 //   - the Go benchmarks of the pipeline packages, in benchstat format.
@@ -46,6 +49,7 @@ type config struct {
 	keep       bool
 	skipHugo   bool
 	skipGo     bool
+	skipLive   bool
 	quick      bool
 	outDir     string
 	goPackages string
@@ -55,7 +59,7 @@ type config struct {
 
 // sections are the parts of a run, in the order they run. incident and
 // pages measure the sites that scale generates, so they need it.
-var sections = []string{"scale", "incident", "pages", "hugo", "go"}
+var sections = []string{"scale", "incident", "pages", "live", "hugo", "go"}
 
 // wants reports whether section s runs.
 func (c config) wants(s string) bool {
@@ -66,6 +70,8 @@ func (c config) wants(s string) bool {
 		return !c.skipHugo
 	case s == "go":
 		return !c.skipGo
+	case s == "live":
+		return !c.skipLive
 	}
 	return true
 }
@@ -81,6 +87,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.keep, "keep", false, "keep the generated sites and print where")
 	fs.BoolVar(&c.skipHugo, "skip-hugo", false, "leave out the comparison with Hugo")
 	fs.BoolVar(&c.skipGo, "skip-go", false, "leave out the Go benchmarks")
+	fs.BoolVar(&c.skipLive, "skip-live", false, "leave out the live cycle (it needs prometheus)")
 	fs.BoolVar(&c.quick, "quick", false, "3 rounds and the two smaller sizes only (a smoke test)")
 	fs.StringVar(&c.outDir, "out", "bench/out", "directory for the result files, relative to the module root")
 	only := fs.String("only", "", "run only these sections, comma-separated: "+strings.Join(sections, ", ")+" (incident and pages need scale)")
