@@ -166,8 +166,7 @@ scrape_configs:
 			return p, nil
 		}
 		p.stop()
-		log, _ := os.ReadFile(logPath)
-		errs = append(errs, fmt.Errorf("%w\n%s", err, tail(string(log), 2000)))
+		errs = append(errs, err)
 	}
 	return nil, fmt.Errorf("start prometheus: %w", errors.Join(errs...))
 }
@@ -229,12 +228,18 @@ func (p *promServer) waitFor(ctx context.Context, deadline time.Duration, query 
 		last = err
 		select {
 		case <-p.exited:
-			return fmt.Errorf("prometheus exited: %v", p.cmd.ProcessState)
+			return fmt.Errorf("prometheus exited: %v\n%s", p.cmd.ProcessState, p.logTail())
 		case <-ctx.Done():
-			return fmt.Errorf("prometheus at %s: %q still %s after %s (last error: %v)", p.url, query, map[bool]string{true: "empty", false: "not empty"}[want], deadline, last)
+			return fmt.Errorf("prometheus at %s: %q still %s after %s (last error: %v)\n%s", p.url, query, map[bool]string{true: "empty", false: "not empty"}[want], deadline, last, p.logTail())
 		case <-tick.C:
 		}
 	}
+}
+
+// logTail is the end of what Prometheus wrote to stdout and stderr.
+func (p *promServer) logTail() string {
+	b, _ := os.ReadFile(p.log)
+	return tail(string(b), 2000)
 }
 
 func freePort() (int, error) {
