@@ -42,17 +42,19 @@ type result struct {
 
 // bench holds one run.
 type bench struct {
-	cfg    config
-	r      runner
-	root   string // module root
-	work   string // temporary directory
-	bin    string // the bulletin binary
-	hugo   string // the hugo binary
-	out    io.Writer
-	log    io.Writer
-	now    time.Time
-	report *os.File // bench/out/results.txt
-	checks []check
+	cfg  config
+	r    runner
+	root string // module root
+	work string // temporary directory
+	bin  string // the bulletin binary
+	hugo string // the hugo binary
+	// prometheus is the prometheus binary.
+	prometheus string
+	out        io.Writer
+	log        io.Writer
+	now        time.Time
+	report     *os.File // bench/out/results.txt
+	checks     []check
 
 	results map[size]result
 }
@@ -70,8 +72,13 @@ func newBench(ctx context.Context, c config, stdout, stderr io.Writer) (*bench, 
 	}
 	b := &bench{cfg: c, root: root, log: stderr, now: time.Now(), results: map[size]result{}}
 	b.r = runner{ctx: ctx, env: os.Environ()}
-	if !c.skipHugo {
+	if c.wants("hugo") {
 		if b.hugo, err = ensureHugo(ctx, stderr); err != nil {
+			return nil, err
+		}
+	}
+	if c.wants("live") {
+		if b.prometheus, err = requirePrometheus(); err != nil {
 			return nil, err
 		}
 	}
@@ -154,15 +161,15 @@ func (b *bench) all() error {
 		return err
 	}
 	fmt.Fprintf(b.out, "bulletin bench — %s, %d CPUs, %s, %d rounds per figure (medians)\n\n", runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), runtime.Version(), b.cfg.rounds)
-	steps := []func() error{b.scale, b.incidentUpdate, b.pageSizes}
-	if !b.cfg.skipHugo {
-		steps = append(steps, b.versusHugo)
+	steps := map[string]func() error{
+		"scale": b.scale, "incident": b.incidentUpdate, "pages": b.pageSizes,
+		"live": b.liveCycle, "hugo": b.versusHugo, "go": b.goBenchmarks,
 	}
-	if !b.cfg.skipGo {
-		steps = append(steps, b.goBenchmarks)
-	}
-	for _, step := range steps {
-		if err := step(); err != nil {
+	for _, name := range sections {
+		if !b.cfg.wants(name) {
+			continue
+		}
+		if err := steps[name](); err != nil {
 			return err
 		}
 	}

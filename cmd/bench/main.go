@@ -9,6 +9,9 @@
 //   - one incident update: rebuild, output files changed, publish to a
 //     file:// bucket, objects uploaded;
 //   - status page and 503 page bytes;
+//   - the live minute cycle on a copy of the example site against a real
+//     Prometheus (`collect --only live`, build, publish): with nothing
+//     changed, when a component fails and when it recovers;
 //   - the same 2,000 markdown pages built by Hugo (in memory and to disk)
 //     alternated with bulletin in the same rounds, with ratios;
 //   - the Go benchmarks of the pipeline packages, in benchstat format.
@@ -25,6 +28,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
 	"syscall"
 )
 
@@ -44,9 +49,31 @@ type config struct {
 	keep       bool
 	skipHugo   bool
 	skipGo     bool
+	skipLive   bool
 	quick      bool
 	outDir     string
 	goPackages string
+	// only is the set of sections to run; nil runs them all.
+	only map[string]bool
+}
+
+// sections are the parts of a run, in the order they run. incident and
+// pages measure the sites that scale generates, so they need it.
+var sections = []string{"scale", "incident", "pages", "live", "hugo", "go"}
+
+// wants reports whether section s runs.
+func (c config) wants(s string) bool {
+	switch {
+	case c.only != nil:
+		return c.only[s]
+	case s == "hugo":
+		return !c.skipHugo
+	case s == "go":
+		return !c.skipGo
+	case s == "live":
+		return !c.skipLive
+	}
+	return true
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -60,8 +87,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.keep, "keep", false, "keep the generated sites and print where")
 	fs.BoolVar(&c.skipHugo, "skip-hugo", false, "leave out the comparison with Hugo")
 	fs.BoolVar(&c.skipGo, "skip-go", false, "leave out the Go benchmarks")
+	fs.BoolVar(&c.skipLive, "skip-live", false, "leave out the live cycle (it needs prometheus)")
 	fs.BoolVar(&c.quick, "quick", false, "3 rounds and the two smaller sizes only (a smoke test)")
 	fs.StringVar(&c.outDir, "out", "bench/out", "directory for the result files, relative to the module root")
+	only := fs.String("only", "", "run only these sections, comma-separated: "+strings.Join(sections, ", ")+" (incident and pages need scale)")
 	fs.StringVar(&c.goPackages, "packages", "./internal/content ./internal/markdown ./internal/status/... ./internal/feed ./internal/site", "packages whose Go benchmarks run")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -69,6 +98,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if c.quick {
 		c.rounds = min(c.rounds, 3)
 		c.count = min(c.count, 3)
+	}
+	if *only != "" {
+		c.only = map[string]bool{}
+		for _, s := range strings.Split(*only, ",") {
+			s = strings.TrimSpace(s)
+			if !slices.Contains(sections, s) {
+				fmt.Fprintf(stderr, "bench: -only: unknown section %q (known: %s)\n", s, strings.Join(sections, ", "))
+				return 2
+			}
+			c.only[s] = true
+		}
+		if (c.only["incident"] || c.only["pages"]) && !c.only["scale"] {
+			fmt.Fprintln(stderr, "bench: -only: incident and pages measure the sites that scale generates; add scale")
+			return 2
+		}
 	}
 	if c.rounds < 1 || c.count < 1 {
 		fmt.Fprintln(stderr, "bench: -rounds and -count must be at least 1")
