@@ -232,6 +232,37 @@ func TestLiveAlertSelectors(t *testing.T) {
 	}
 }
 
+// TestLiveAlertsUnparsed: a rule built in code rather than loaded from
+// config.toml has Alerts but no Matchers; it must still select only its
+// alerts, never every firing alert (ALERTS{alertstate="firing",}).
+func TestLiveAlertsUnparsed(t *testing.T) {
+	const (
+		alerts   = `ALERTS{alertstate="firing",alertname="APIDown"}`
+		forState = `ALERTS_FOR_STATE{alertname="APIDown"}`
+	)
+	f := answering(t, map[string]reply{
+		alerts:   {body: vectorOf(firing("APIDown", "p1"))},
+		forState: {body: vectorOf(activeSince("APIDown", "p1", "2026-12-02T02:04:00Z"))},
+	})
+	c := newCollector(t, prometheus.Options{URL: f.URL})
+	got, err := c.Live(context.Background(), config.LiveRule{Component: "api", Alerts: `alertname="APIDown"`, Status: "major_outage"}, liveAt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (snapshot.LiveComponent{Component: "api", Status: "major_outage", Since: utc("2026-12-02T02:04:00Z"), Signal: "Alert APIDown firing"}); got != want {
+		t.Errorf("Live = %+v\nwant   %+v", got, want)
+	}
+	checkQueries(t, f, []string{alerts, forState})
+
+	_, err = c.Live(context.Background(), config.LiveRule{Component: "api", Alerts: `alertname=APIDown`, Status: "major_outage"}, liveAt)
+	if want := `live rule for "api": alerts: "alertname=APIDown": value of label alertname: expected a quoted value at "APIDown"`; err == nil || err.Error() != want {
+		t.Errorf("error = %v\nwant    %s", err, want)
+	}
+	if n := len(f.Calls()); n != 2 {
+		t.Errorf("%d queries, want none for the bad rule", n-2)
+	}
+}
+
 func TestLiveQuery(t *testing.T) {
 	const query = `avg_over_time(probe_success{component="api"}[5m])`
 	thresholds := []config.LiveThreshold{
