@@ -54,8 +54,17 @@ func (c *Collector) Live(ctx context.Context, rule config.LiveRule, t time.Time)
 }
 
 func (c *Collector) liveAlerts(ctx context.Context, rule config.LiveRule, t time.Time, out snapshot.LiveComponent) (snapshot.LiveComponent, error) {
-	sel := make([]string, len(rule.Matchers))
-	for i, m := range rule.Matchers {
+	ms := rule.Matchers
+	if len(ms) == 0 {
+		// A rule built in code rather than by config.Load has not been
+		// parsed; without matchers it would select every firing alert.
+		var err error
+		if ms, err = config.ParseMatchers(rule.Alerts); err != nil {
+			return out, fmt.Errorf("live rule for %q: alerts: %w", rule.Component, err)
+		}
+	}
+	sel := make([]string, len(ms))
+	for i, m := range ms {
 		sel[i] = m.String()
 	}
 	firing, err := c.vector(ctx, `ALERTS{alertstate="firing",`+strings.Join(sel, ",")+`}`, t)

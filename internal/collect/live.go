@@ -166,11 +166,13 @@ func advance(cfg *config.Config, prev *snapshot.Live, found []snapshot.LiveCompo
 		p, had := prev.Component(f.Component)
 		switch {
 		case had && p.Status == f.Status:
-			// Same state: it has lasted since the first check that found
-			// it, or since an alert's activation if that is earlier.
-			if f.Since.IsZero() || p.Since.Before(f.Since) {
-				f.Since = p.Since
-			}
+			// Same state: it has lasted since the check that entered it,
+			// which took an alert's activation if it could. Moving it
+			// earlier now would undo that check's judgment: an alert
+			// that was pending before the component last recovered
+			// would date the state before the recovery (and before its
+			// disruption), silently, as no change is reported.
+			f.Since = p.Since
 			if p.Signal != f.Signal {
 				changes = append(changes, f)
 			}

@@ -268,3 +268,27 @@ func TestLiveCorruptPreviousStartsAfresh(t *testing.T) {
 		t.Fatalf("rewritten live.json unreadable: %v", err)
 	}
 }
+
+// TestLiveSinceStable: an alert that was pending before the component
+// last recovered fires; the state it enters dates from the check, and
+// stays so at the next checks, agreeing with its disruption.
+func TestLiveSinceStable(t *testing.T) {
+	s := newLiveSite(t)
+	at := func(h, m, sec int) time.Time { return time.Date(2026, 12, 2, h, m, sec, 0, time.UTC) }
+	s.src.set("api", "major_outage", at(2, 10, 0))
+	s.tick(t, 30*time.Second) // 02:10
+	s.src.set("api", "operational", time.Time{})
+	s.tick(t, time.Minute) // 02:11, recovered
+	// Another alert, active (pending) since 02:10:30, fires by 02:12.
+	s.src.set("api", "major_outage", at(2, 10, 30))
+	for _, now := range []time.Time{at(2, 12, 0), at(2, 13, 0), at(2, 19, 0)} {
+		res := s.tick(t, now.Sub(s.now))
+		api, _ := res.Live.Component("api")
+		if !api.Since.Equal(at(2, 12, 0)) {
+			t.Errorf("%s: api since %s, want 02:12:00, when the check found it", now.Format("15:04"), api.Since.Format("15:04:05"))
+		}
+		if len(res.Live.Disruptions) != 1 || !res.Live.Disruptions[0].Start.Equal(api.Since) {
+			t.Errorf("%s: disruptions %+v, want one since %s", now.Format("15:04"), res.Live.Disruptions, api.Since.Format("15:04:05"))
+		}
+	}
+}
