@@ -254,10 +254,11 @@ func disruptions(prev *snapshot.Live, comps []snapshot.LiveComponent, now time.T
 	for _, f := range failing {
 		if i, ok := open[f.Component]; ok {
 			dc := &cur.Components[i]
-			if rank(f.Status) > rank(dc.Status) {
+			// The part keeps its worst status and the signal that said it.
+			if rank(f.Status) >= rank(dc.Status) {
 				dc.Status = f.Status
+				dc.Signal = f.Signal
 			}
-			dc.Signal = f.Signal
 			delete(open, f.Component)
 			continue
 		}

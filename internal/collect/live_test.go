@@ -292,3 +292,21 @@ func TestLiveSinceStable(t *testing.T) {
 		}
 	}
 }
+
+func TestLiveDisruptionKeepsWorstSignal(t *testing.T) {
+	s := newLiveSite(t)
+	s.src.set("api", "major_outage", time.Time{})
+	s.tick(t, 30*time.Second)
+	s.src.set("api", "degraded_performance", time.Time{})
+	res := s.tick(t, time.Minute)
+	if len(res.Live.Disruptions) != 1 {
+		t.Fatalf("disruptions = %+v", res.Live.Disruptions)
+	}
+	part := res.Live.Disruptions[0].Components[0]
+	if part.Status != "major_outage" || part.Signal != "API probes failing" {
+		t.Errorf("part = %+v, want the worst status with its signal", part)
+	}
+	if api, _ := res.Live.Component("api"); api.Status != "degraded_performance" || api.Signal != "api failing" {
+		t.Errorf("current state = %+v", api)
+	}
+}
