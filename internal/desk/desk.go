@@ -43,6 +43,7 @@ type RequestError struct {
 	Msg string
 }
 
+// Error returns Msg.
 func (e *RequestError) Error() string { return e.Msg }
 
 func requestErrorf(format string, args ...any) error {
