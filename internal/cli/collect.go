@@ -7,15 +7,10 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strings"
-	"sync"
-	"time"
 
-	"github.com/bulletin-dev/bulletin/collectors/github"
-	"github.com/bulletin-dev/bulletin/collectors/prometheus"
 	"github.com/bulletin-dev/bulletin/internal/collect"
-	"github.com/bulletin-dev/bulletin/internal/config"
-	"github.com/bulletin-dev/bulletin/internal/content"
 	"github.com/bulletin-dev/bulletin/internal/snapshot"
 )
 
@@ -55,11 +50,16 @@ func runCollect(ctx context.Context, env Env, args []string) (err error) {
 	if err != nil {
 		return err
 	}
-	if wants(sources, liveSource) && len(sources) > 0 {
+	if slices.Contains(sources, liveSource) {
 		if len(sources) > 1 || *month != "" || *force || *dryRun {
 			return fmt.Errorf("%w: --only live checks now: it takes no other source, --month, --force or --dry-run", errUsage)
 		}
-		return redactErr(runLive(ctx, env, cfg, sf.source, *quiet, stderr), token)
+		site := collect.NewSite(collect.SiteOptions{Config: cfg, Dir: sf.source, Now: env.Now, Progress: func(e collect.Event) {
+			if e.Kind == collect.Note {
+				fmt.Fprintln(stderr, e.Msg)
+			}
+		}})
+		return redactErr(runLive(ctx, site, cfg, snapshot.LivePath(filepath.Join(sf.source, "data")), *quiet, stderr), token)
 	}
 	// -q keeps what a run prints until it fails: cron mails only failures.
 	var held bytes.Buffer
@@ -72,55 +72,20 @@ func runCollect(ctx context.Context, env Env, args []string) (err error) {
 		}()
 	}
 	printer := collect.NewPrinter(stderr, env.IsTerminal && !*quiet)
-	logf := func(format string, args ...any) {
-		printer.Report(collect.Event{Kind: collect.Note, Msg: fmt.Sprintf(format, args...)})
-	}
-	site := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
-			return p
-		}
-		return filepath.Join(sf.source, p)
-	}
-
-	gh := &lazyGitHub{opts: github.Options{
-		BaseURL:  cfg.GitHub.APIURL,
-		Token:    token,
-		CacheDir: site(cfg.GitHub.CacheDir),
-		Timeout:  duration(cfg.GitHub.Timeout),
-		Lookback: time.Duration(cfg.GitHub.LookbackDays) * 24 * time.Hour,
-		Logf:     logf,
-	}}
-	opts := collect.Options{
-		Config:     cfg,
-		DataDir:    site("data"),
-		ReportsDir: site(filepath.Join("content", "reports")),
-		GitHub:     gh,
-		Now:        env.Now,
-		Progress:   printer.Report,
-	}
-	if cfg.Prometheus.URL != "" && wants(sources, collect.PrometheusSource) {
-		opts.Prometheus, err = newPrometheus(cfg, site, logf)
-		if err != nil {
-			return redactErr(err, token)
-		}
-		opts.Exclude, err = exclusions(cfg, site(filepath.Join("content", "maintenance")))
-		if err != nil {
-			return redactErr(err, token)
-		}
-	}
-	c, err := collect.New(opts)
-	if err != nil {
-		return err
-	}
-
-	res, err := c.Collect(ctx, collect.Request{Month: *month, Only: sources, Force: *force, DryRun: *dryRun})
+	site := collect.NewSite(collect.SiteOptions{
+		Config:      cfg,
+		Dir:         sf.source,
+		GitHubToken: token,
+		Now:         env.Now,
+		Progress:    printer.Report,
+	})
+	res, err := site.Collect(ctx, collect.Request{Month: *month, Only: sources, Force: *force, DryRun: *dryRun})
 	var re *collect.RequestError
 	if errors.As(err, &re) {
 		return fmt.Errorf("%w: %s", errUsage, redact(re.Msg, token))
 	}
 	if res != nil {
-		if gh.used() {
-			st := gh.client.Stats()
+		if st, ok := site.GitHubStats(); ok {
 			fmt.Fprintf(stderr, "github: %d request%s (%d not modified, answered from the cache; %d retried)\n",
 				st.Requests, plural(int(st.Requests)), st.NotModified, st.Retries)
 		}
@@ -166,122 +131,6 @@ func report(stdout, stderr io.Writer, res *collect.Result, dryRun bool) {
 	default:
 		fmt.Fprintf(stderr, "nothing collected; %s left as it was\n", res.Path)
 	}
-}
-
-func wants(only []string, source string) bool {
-	if len(only) == 0 {
-		return true
-	}
-	for _, s := range only {
-		if s == source {
-			return true
-		}
-	}
-	return false
-}
-
-// duration parses a duration config.Validate has already checked; "" is 0,
-// the collector's default.
-func duration(s string) time.Duration {
-	d, _ := time.ParseDuration(s)
-	return d
-}
-
-func newPrometheus(cfg *config.Config, site func(string) string, logf func(string, ...any)) (collect.Prometheus, error) {
-	p, err := prometheus.New(prometheus.Options{
-		URL:            cfg.Prometheus.URL,
-		HTTPConfigFile: site(cfg.Prometheus.HTTPConfigFile),
-		Timeout:        duration(cfg.Prometheus.Timeout),
-		// The collector's lines name it already ("prometheus: query ...").
-		Logf: logf,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("prometheus: %w", err)
-	}
-	return promSource{p}, nil
-}
-
-// exclusions returns the intervals left out of availability: the
-// configured ones and, unless prometheus.exclude_maintenance is false, the
-// maintenance windows that do not count against availability. A broken
-// maintenance file stops the run: without it the figures would be wrong.
-func exclusions(cfg *config.Config, maintenanceDir string) ([]collect.Window, error) {
-	intervals := append([]config.Interval{}, cfg.Prometheus.Exclude...)
-	for i := range intervals {
-		if intervals[i].Reason == "" {
-			intervals[i].Reason = "excluded in config.toml"
-		}
-	}
-	if cfg.Prometheus.ExcludeMaintenance == nil || *cfg.Prometheus.ExcludeMaintenance {
-		ms, err := content.LoadMaintenance(maintenanceDir, cfg)
-		if err != nil {
-			return nil, err
-		}
-		intervals = append(intervals, content.Exclusions(ms)...)
-	}
-	out := make([]collect.Window, len(intervals))
-	for i, iv := range intervals {
-		out[i] = collect.Window{Start: iv.Start, End: iv.End, Components: iv.Components, Reason: iv.Reason}
-	}
-	return out, nil
-}
-
-// promSource adapts the Prometheus collector to collect.Prometheus.
-type promSource struct{ c *prometheus.Collector }
-
-func (p promSource) Availability(ctx context.Context, comp config.Component, month string, loc *time.Location, exclude []collect.Window) (snapshot.Availability, error) {
-	ws := make([]prometheus.Window, len(exclude))
-	for i, w := range exclude {
-		ws[i] = prometheus.Window{Start: w.Start, End: w.End, Components: w.Components, Reason: w.Reason}
-	}
-	return p.c.Availability(ctx, comp, month, loc, ws)
-}
-
-// lazyGitHub creates the GitHub client on first use, so that a site that
-// does not use GitHub gets no cache directory and no "no token" warning.
-// A client that cannot be created fails each item, and the other source
-// still runs.
-type lazyGitHub struct {
-	opts   github.Options
-	once   sync.Once
-	client *github.Client
-	err    error
-}
-
-func (l *lazyGitHub) get() (*github.Client, error) {
-	l.once.Do(func() {
-		l.client, l.err = github.New(l.opts)
-		if l.err != nil {
-			l.err = fmt.Errorf("github: %w", l.err)
-		}
-	})
-	return l.client, l.err
-}
-
-func (l *lazyGitHub) used() bool { return l.client != nil }
-
-func (l *lazyGitHub) Issues(ctx context.Context, repo config.Repository, start, end time.Time) (snapshot.RepoIssues, error) {
-	c, err := l.get()
-	if err != nil {
-		return snapshot.RepoIssues{}, err
-	}
-	return c.Issues(ctx, repo, start, end)
-}
-
-func (l *lazyGitHub) Releases(ctx context.Context, track config.Track, start, end time.Time) (snapshot.Track, error) {
-	c, err := l.get()
-	if err != nil {
-		return snapshot.Track{}, err
-	}
-	return c.Releases(ctx, track, start, end)
-}
-
-func (l *lazyGitHub) Goal(ctx context.Context, ref string) (snapshot.Goal, error) {
-	c, err := l.get()
-	if err != nil {
-		return snapshot.Goal{}, err
-	}
-	return c.Goal(ctx, ref)
 }
 
 // redacted replaces a secret wherever it would be printed.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -378,25 +377,5 @@ func TestMaintenanceCommands(t *testing.T) {
 	lines := strings.Split(list, "\n")
 	if len(lines) != 3 || !strings.HasPrefix(lines[1], "2026-12-01-db-upgrade  in_progress  2026-12-01 22:00 CET") || !strings.HasPrefix(lines[2], "2026-10-01-old-work    completed") {
 		t.Errorf("list:\n%s", list)
-	}
-}
-
-func TestSlugify(t *testing.T) {
-	tests := map[string]string{
-		"DNS resolution failing":    "dns-resolution-failing",
-		"  API: 5xx errors (EU) ":   "api-5xx-errors-eu",
-		"Überlastung – Straße":      "uberlastung-strasse",
-		"日本語":                       "",
-		strings.Repeat("word ", 20): strings.TrimSuffix(strings.Repeat("word-", 12), "-"),
-	}
-	keys := make([]string, 0, len(tests))
-	for k := range tests {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, in := range keys {
-		if got := slugify(in); got != tests[in] {
-			t.Errorf("slugify(%q) = %q, want %q", in, got, tests[in])
-		}
 	}
 }

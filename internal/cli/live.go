@@ -16,49 +16,27 @@ const liveSource = "live"
 
 // runLive is collect --only live: one check of every live rule, written to
 // data/live.json. Quiet prints nothing unless the check fails.
-func runLive(ctx context.Context, env Env, cfg *config.Config, source string, quiet bool, stderr io.Writer) error {
-	site := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
-			return p
-		}
-		return filepath.Join(source, p)
-	}
-	logf := func(format string, args ...any) { fmt.Fprintf(stderr, format+"\n", args...) }
-	opts := collect.LiveOptions{
-		Config:     cfg,
-		DataDir:    site("data"),
-		ReportsDir: site(filepath.Join("content", "reports")),
-		Now:        env.Now,
-		Logf:       logf,
-	}
-	if cfg.Prometheus.URL != "" {
-		p, err := newPrometheus(cfg, site, logf)
-		if err != nil {
-			return err
-		}
-		opts.Source = p.(promSource).c
-	}
-	res, err := collect.Live(ctx, opts)
+func runLive(ctx context.Context, site *collect.Site, cfg *config.Config, livePath string, quiet bool, stderr io.Writer) error {
+	res, err := site.Live(ctx)
 	var re *collect.RequestError
 	if errors.As(err, &re) {
 		return fmt.Errorf("%w: %s", errUsage, re.Msg)
 	}
 	if err != nil {
-		return fmt.Errorf("live check failed; %s left as it was: %w", filepath.Join(opts.DataDir, "live.json"), err)
+		return fmt.Errorf("live check failed; %s left as it was: %w", livePath, err)
 	}
 	if quiet {
 		return nil
 	}
-	loc := cfg.Location
 	for _, c := range res.Changes {
-		line := fmt.Sprintf("live: %s is %s since %s", c.Component, c.Status, c.Since.In(loc).Format("2006-01-02 15:04 MST"))
+		line := fmt.Sprintf("live: %s is %s since %s", c.Component, c.Status, c.Since.In(cfg.Location).Format("2006-01-02 15:04 MST"))
 		if c.Signal != "" {
 			line += " (" + c.Signal + ")"
 		}
 		fmt.Fprintln(stderr, line)
 	}
 	for _, m := range res.Months {
-		fmt.Fprintf(stderr, "live: disruptions recorded in %s\n", filepath.Join(opts.DataDir, m+".json"))
+		fmt.Fprintf(stderr, "live: disruptions recorded in %s\n", filepath.Join(filepath.Dir(res.Path), m+".json"))
 	}
 	detected := 0
 	for _, c := range res.Live.Components {

@@ -109,13 +109,9 @@ func scaffold(month, name, date string, goals []content.Goal) ([]byte, error) {
 	if len(goals) == 0 {
 		b.WriteString("goals: []\n")
 	} else {
-		var node yaml.Node
-		if err := node.Encode(map[string][]goalYAML{"goals": toGoalYAML(goals)}); err != nil {
-			return nil, err
-		}
-		out, err := yaml.Marshal(&node)
+		out, err := yaml.Marshal(map[string][]goalYAML{"goals": toGoalYAML(goals)})
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("encode goals: %w", err)
 		}
 		b.Write(out)
 	}

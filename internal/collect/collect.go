@@ -20,7 +20,8 @@
 //     figures are from then".
 //
 // The package knows nothing of HTTP: the sources come in as the small
-// interfaces below, which the real collectors satisfy.
+// interfaces below, which the real collectors satisfy. Site (site.go) wires
+// those collectors for a site directory.
 package collect
 
 import (

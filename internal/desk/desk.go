@@ -1,0 +1,122 @@
+// Package desk is the on-call desk: it opens, updates and resolves
+// incidents (content/incidents/*.md) and schedules and updates maintenance
+// windows (content/maintenance/*.md), so nobody hand-edits YAML at 3 a.m.
+//
+// Every edit writes times in UTC, keeps the writer's comments and body byte
+// for byte (see package frontmatter), is checked with the same validation
+// as the build (package content), and is written atomically: a refused
+// edit changes nothing.
+package desk
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/bulletin-dev/bulletin/internal/atomicfile"
+	"github.com/bulletin-dev/bulletin/internal/config"
+	"github.com/bulletin-dev/bulletin/internal/content"
+)
+
+// Desk edits the on-call files of one site.
+type Desk struct {
+	cfg            *config.Config
+	incidentsDir   string
+	maintenanceDir string
+}
+
+// New returns the desk of the site in dir, whose loaded config is cfg.
+func New(cfg *config.Config, dir string) *Desk {
+	return &Desk{
+		cfg:            cfg,
+		incidentsDir:   filepath.Join(dir, "content", "incidents"),
+		maintenanceDir: filepath.Join(dir, "content", "maintenance"),
+	}
+}
+
+// RequestError is a request the desk refuses as asked: a bad value, an
+// unknown slug, or an edit the file's state does not allow. Msg says what
+// to do instead; the command line reports it as a usage error.
+type RequestError struct {
+	Msg string
+}
+
+// Error returns Msg.
+func (e *RequestError) Error() string { return e.Msg }
+
+func requestErrorf(format string, args ...any) error {
+	return &RequestError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// ParseTime parses a time as the content files accept it: RFC 3339, or
+// without an offset in the site's time zone.
+func (d *Desk) ParseTime(s string) (time.Time, error) {
+	ts, err := content.ParseTimestamp(s)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return ts.In(d.cfg.Location), nil
+}
+
+// stamp is how the desk writes times: UTC, RFC 3339, seconds.
+func stamp(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// when normalizes the time of an edit to what is written: UTC seconds.
+func when(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
+
+// Changes are component status changes, in order. As a flag.Value it
+// collects repeated id=status flags.
+type Changes []content.ComponentChange
+
+// String returns "": the flag has no default.
+func (c *Changes) String() string { return "" }
+
+// Set adds one change written as id=status.
+func (c *Changes) Set(v string) error {
+	id, st, ok := strings.Cut(v, "=")
+	if !ok || id == "" || st == "" {
+		return fmt.Errorf("want id=status, e.g. dns=partial_outage")
+	}
+	*c = append(*c, content.ComponentChange{Component: strings.TrimSpace(id), Status: strings.TrimSpace(st)})
+	return nil
+}
+
+func (d *Desk) checkComponents(ids []string) error {
+	for _, id := range ids {
+		if _, ok := d.cfg.Component(id); !ok {
+			return requestErrorf("unknown component %q (known: %s)", id, strings.Join(d.cfg.ComponentIDs(), ", "))
+		}
+	}
+	return nil
+}
+
+func (d *Desk) checkChanges(changes Changes) error {
+	for _, c := range changes {
+		if err := d.checkComponents([]string{c.Component}); err != nil {
+			return err
+		}
+		if content.ComponentStatusRank(c.Status) < 0 {
+			return requestErrorf("unknown component status %q for %s (one of %s)", c.Status, c.Component, strings.Join(content.ComponentStatuses, ", "))
+		}
+	}
+	return nil
+}
+
+// writeChecked validates src with check, then writes it atomically. A file
+// that would not pass the build is never written.
+func writeChecked(path string, src []byte, check func() error) error {
+	if err := check(); err != nil {
+		return fmt.Errorf("refusing to write %s, the result would not be valid:\n%w", path, err)
+	}
+	// An edited file keeps its permissions; a new one gets the usual.
+	mode := os.FileMode(0o644)
+	if fi, err := os.Stat(path); err == nil {
+		mode = fi.Mode().Perm()
+	}
+	if err := atomicfile.Write(path, src, mode, atomicfile.Durable); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
