@@ -91,3 +91,35 @@ func TestCollectLiveCommand(t *testing.T) {
 		t.Errorf("no rules: exit %d\n%s", r.code, r.stderr)
 	}
 }
+
+func TestSilenceCommands(t *testing.T) {
+	dir := liveSite(t)
+	r := bulletin(t, dir, testNow, "silence", "new", "api", "--for", "2h", "-m", "Probe misconfigured.", "--author", "Sam")
+	want := filepath.Join(dir, "content", "silences", "2026-11-22-api.md")
+	if r.code != 0 || strings.TrimSpace(r.stdout) != want {
+		t.Fatalf("new: exit %d, stdout %q\n%s", r.code, r.stdout, r.stderr)
+	}
+	if r := bulletin(t, dir, testNow, "build", "-q"); r.code != 0 {
+		t.Fatalf("build: %s", r.stderr)
+	}
+	if r := bulletin(t, dir, testNow, "silence", "list"); r.code != 0 || !strings.Contains(r.stdout, "2026-11-22-api  api        active") {
+		t.Errorf("list: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := bulletin(t, dir, "2026-11-22T13:00:00Z", "silence", "lift", "2026-11-22-api"); r.code != 0 {
+		t.Errorf("lift: exit %d\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(readFile(t, want), "until: 2026-11-22T13:00:00Z") {
+		t.Errorf("lift did not set until:\n%s", readFile(t, want))
+	}
+	for _, args := range [][]string{
+		{"silence", "new", "api", "-m", "no duration"},
+		{"silence", "new", "api", "--for", "1h", "--until", "2026-11-22T15:00", "-m", "both"},
+		{"silence", "new", "api", "--for", "1h"},
+		{"silence", "lift", "2026-11-22-api"},
+		{"silence", "frobnicate"},
+	} {
+		if r := bulletin(t, dir, "2026-11-22T14:00:00Z", args...); r.code != 2 {
+			t.Errorf("%v: exit %d, want 2\n%s", args, r.code, r.stderr)
+		}
+	}
+}

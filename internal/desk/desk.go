@@ -1,6 +1,8 @@
 // Package desk is the on-call desk: it opens, updates and resolves
-// incidents (content/incidents/*.md) and schedules and updates maintenance
-// windows (content/maintenance/*.md), so nobody hand-edits YAML at 3 a.m.
+// incidents (content/incidents/*.md), schedules and updates maintenance
+// windows (content/maintenance/*.md), and silences and lifts silences of
+// automatic status signals (content/silences/*.md), so nobody hand-edits
+// YAML at 3 a.m.
 //
 // Every edit writes times in UTC, keeps the writer's comments and body byte
 // for byte (see package frontmatter), is checked with the same validation
@@ -25,6 +27,7 @@ type Desk struct {
 	cfg            *config.Config
 	incidentsDir   string
 	maintenanceDir string
+	silencesDir    string
 }
 
 // New returns the desk of the site in dir, whose loaded config is cfg.
@@ -33,6 +36,7 @@ func New(cfg *config.Config, dir string) *Desk {
 		cfg:            cfg,
 		incidentsDir:   filepath.Join(dir, "content", "incidents"),
 		maintenanceDir: filepath.Join(dir, "content", "maintenance"),
+		silencesDir:    filepath.Join(dir, "content", "silences"),
 	}
 }
 
