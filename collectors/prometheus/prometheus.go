@@ -4,7 +4,8 @@
 //
 // It knows PromQL and nothing of HTML: the collect command calls
 // Collector.Availability once per component and month and stores the result
-// in data/YYYY-MM.json.
+// in data/YYYY-MM.json, and Collector.Live (live.go) once per live rule at
+// the time of a live check, for data/live.json.
 //
 // # The SLI
 //

@@ -1,7 +1,9 @@
 // Package collect freezes a month's figures into data/YYYY-MM.json: it asks
 // each source (GitHub, Prometheus) for the items the site's config and the
 // month's report name, merges the answers into the month's existing snapshot
-// and writes it atomically.
+// and writes it atomically. Live (live.go) is the minute check: it asks the
+// live rules for their signal now and writes data/live.json, recording each
+// detected disruption in its month's snapshot.
 //
 // The rules it keeps, because a published number must not change under
 // readers and a failed fetch must not erase good data:

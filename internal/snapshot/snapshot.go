@@ -1,4 +1,5 @@
-// Package snapshot defines data/YYYY-MM.json, the frozen figures of one month.
+// Package snapshot defines data/YYYY-MM.json, the frozen figures of one
+// month, and data/live.json, what the latest live check found (live.go).
 //
 // It is the only thing passed from collect to build: collectors write a
 // Snapshot, the site reads it. The schema is versioned by the "schema" field;

@@ -1,8 +1,11 @@
 // Package status computes the status page from a site's incidents,
 // maintenance windows and month snapshots: each component's current status,
 // the overall indicator, 90 daily uptime bars, the history by month and the
-// incident figures of a report month. It also draws the SVG badges
-// (badge.go); subpackage api encodes the Statuspage-compatible JSON API.
+// incident figures of a report month. ApplyLive (live.go) adds the
+// automatic status of data/live.json and on-call's silences; incidents.go
+// and disruptions.go answer what incidents and detected disruptions a
+// month had. It also draws the SVG badges (badge.go); subpackage api
+// encodes the Statuspage-compatible JSON API.
 //
 // Everything here is pure: no I/O, no clock. The build passes the time in,
 // and a value depends on it only through state (which incidents are active,
