@@ -148,8 +148,9 @@ func TestTokenStaysOutOfTheCache(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		// httpcache keeps the request's value of each Vary header (GitHub
-		// varies on Authorization) as X-Varied-*: the way a token would leak.
+		// An RFC 9111 cache keeps the request's value of each Vary header
+		// (GitHub varies on Authorization; httpcache stored it as
+		// X-Varied-*): the way a token would leak.
 		for _, secret := range []string{testToken, "Bearer", "X-Varied-Authorization"} {
 			if bytes.Contains(b, []byte(secret)) {
 				t.Errorf("%s contains %q", path, secret)

@@ -6,7 +6,7 @@
 //
 // All traffic goes through one transport stack, built once by New:
 //
-//	go-github ─> drain ─> revalidate ─> httpcache (ETag cache on disk) ─> retry/rate limits ─> auth ─> network
+//	go-github ─> drain ─> ETag cache on disk ─> retry/rate limits ─> auth ─> network
 //
 // The retry layer is the only place that waits or retries: primary and
 // secondary rate limits, 429s, 5xx responses, network errors and
@@ -18,22 +18,15 @@ package github
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	gh "github.com/google/go-github/v60/github"
-	"github.com/gregjones/httpcache"
-	"github.com/gregjones/httpcache/diskcache"
-	"github.com/peterbourgon/diskv"
 )
 
 // Default option values.
@@ -174,13 +167,9 @@ func New(opts Options) (*Client, error) {
 		limits:     map[string]limit{},
 	}
 	if opts.CacheDir != "" {
-		cache, err := openCache(opts.CacheDir, opts.Token)
-		if err != nil {
+		if rt, err = newETagCache(opts.CacheDir, opts.Token, rt); err != nil {
 			return nil, err
 		}
-		ct := httpcache.NewTransport(cache)
-		ct.Transport = rt
-		rt = &revalidateTransport{next: ct}
 	}
 	rt = &drainTransport{next: rt}
 	if opts.Token == "" {
@@ -251,37 +240,6 @@ func apiURLs(raw string) (api *url.URL, web string, err error) {
 	w.RawQuery, w.Fragment = "", ""
 	return api, strings.TrimSuffix(w.String(), "/"), nil
 }
-
-// openCache opens the on-disk ETag cache. Entries are keyed by a
-// fingerprint of the token and the request URL: a different token (another
-// account, other visibility) never sees this token's entries, and neither
-// the token nor its fingerprint is stored (diskcache names files by an MD5
-// of the key). The directory and files are private to the user, since they
-// hold API answers about possibly private repositories.
-func openCache(dir, token string) (httpcache.Cache, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("github cache %s: %w", dir, err)
-	}
-	d := diskv.New(diskv.Options{
-		BasePath:     dir,
-		TempDir:      filepath.Join(dir, ".tmp"), // atomic writes: a crash leaves no half entry
-		CacheSizeMax: 32 << 20,
-		PathPerm:     0o700,
-		FilePerm:     0o600,
-	})
-	sum := sha256.Sum256([]byte("bulletin github cache v1\x00" + token))
-	return &keyedCache{prefix: hex.EncodeToString(sum[:8]) + " ", c: diskcache.NewWithDiskv(d)}, nil
-}
-
-// keyedCache prefixes every key, separating the entries of different tokens.
-type keyedCache struct {
-	prefix string
-	c      httpcache.Cache
-}
-
-func (k *keyedCache) Get(key string) ([]byte, bool) { return k.c.Get(k.prefix + key) }
-func (k *keyedCache) Set(key string, b []byte)      { k.c.Set(k.prefix+key, b) }
-func (k *keyedCache) Delete(key string)             { k.c.Delete(k.prefix + key) }
 
 // sleep waits for d or until ctx is done.
 func sleep(ctx context.Context, d time.Duration) error {

@@ -143,8 +143,7 @@ func (t *retryTransport) attempt(req *http.Request) (*http.Response, error) {
 		t.stats.notModified.Add(1)
 	}
 	if resp.Body == http.NoBody {
-		// A 304 has no body to wait for, and httpcache answers with its
-		// stored copy without closing this one.
+		// A 304 has no body to wait for.
 		cancel()
 		return resp, nil
 	}
@@ -332,24 +331,10 @@ func (a *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return a.next.RoundTrip(r)
 }
 
-// revalidateTransport sits above httpcache. GitHub marks answers fresh for
-// 60 seconds, which httpcache would then serve without asking; a monthly
-// figure should reflect GitHub as of the run, and revalidating costs no rate
-// limit, so every request asks for revalidation (max-age=0).
-type revalidateTransport struct {
-	next http.RoundTripper
-}
-
-func (v *revalidateTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	r := req.Clone(req.Context())
-	r.Header.Set("Cache-Control", "max-age=0")
-	return v.next.RoundTrip(r)
-}
-
 // drainTransport, the outermost layer, reads each body to its end on
 // Close. go-github's JSON decoder stops at the closing brace; without
-// reading on, httpcache (which stores an answer when its body reaches EOF)
-// would store nothing, and the connection could not be reused.
+// reading on, the ETag cache (which stores an answer when its body reaches
+// EOF) would store nothing, and the connection could not be reused.
 type drainTransport struct {
 	next http.RoundTripper
 }

@@ -38,14 +38,6 @@ func chromium(tb testing.TB) string {
 	return chromiumPath
 }
 
-func tail(s string, n int) string {
-	lines := strings.Split(strings.TrimSpace(s), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
-}
-
 // exampleSite builds the repository's example site, with its base URL on
 // the test server, into a temporary directory.
 func exampleSite(tb testing.TB, baseURL string) string {
