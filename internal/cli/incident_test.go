@@ -379,3 +379,14 @@ func TestMaintenanceCommands(t *testing.T) {
 		t.Errorf("list:\n%s", list)
 	}
 }
+
+// TestListNegativeCount: a negative -n is a usage error, not a panic.
+func TestListNegativeCount(t *testing.T) {
+	dir := oncallSiteDir(t)
+	for _, cmd := range []string{"incident", "maintenance", "silence"} {
+		r := bulletin(t, dir, "2026-10-14T10:00:00Z", cmd, "list", "-n", "-1")
+		if want := "bulletin " + cmd + ": usage: -n must not be negative\n"; r.code != exitUsage || r.stderr != want || r.stdout != "" {
+			t.Errorf("%s list -n -1: exit %d, stdout %q, stderr %q; want exit %d, stderr %q", cmd, r.code, r.stdout, r.stderr, exitUsage, want)
+		}
+	}
+}

@@ -112,6 +112,9 @@ func maintenanceList(env Env, args []string) error {
 	if fs.NArg() != 0 {
 		return fmt.Errorf("%w: maintenance list takes no arguments", errUsage)
 	}
+	if *n < 0 {
+		return fmt.Errorf("%w: -n must not be negative", errUsage)
+	}
 	d, at, err := sf.load(env)
 	if err != nil {
 		return err

@@ -2,12 +2,14 @@
 // incidents (content/incidents/*.md), schedules and updates maintenance
 // windows (content/maintenance/*.md), and silences and lifts silences of
 // automatic status signals (content/silences/*.md), so nobody hand-edits
-// YAML at 3 a.m.
+// YAML at 3 a.m. For the writers it scaffolds the month's report
+// (content/reports/*.md), carrying last month's goals over.
 //
 // Every edit writes times in UTC, keeps the writer's comments and body byte
 // for byte (see package frontmatter), is checked with the same validation
 // as the build (package content), and is written atomically: a refused
-// edit changes nothing.
+// edit changes nothing. A report scaffold is checked the same way and is
+// created only where no file exists, so that it never replaces a report.
 package desk
 
 import (
@@ -22,12 +24,13 @@ import (
 	"github.com/bulletin-dev/bulletin/internal/content"
 )
 
-// Desk edits the on-call files of one site.
+// Desk edits the on-call files of one site, and scaffolds its reports.
 type Desk struct {
 	cfg            *config.Config
 	incidentsDir   string
 	maintenanceDir string
 	silencesDir    string
+	reportsDir     string
 }
 
 // New returns the desk of the site in dir, whose loaded config is cfg.
@@ -37,6 +40,7 @@ func New(cfg *config.Config, dir string) *Desk {
 		incidentsDir:   filepath.Join(dir, "content", "incidents"),
 		maintenanceDir: filepath.Join(dir, "content", "maintenance"),
 		silencesDir:    filepath.Join(dir, "content", "silences"),
+		reportsDir:     filepath.Join(dir, "content", "reports"),
 	}
 }
 

@@ -11,6 +11,10 @@
 // succeeded), bounded (a cap on deletions guards against wiping a site by
 // publishing the wrong directory) and exclusive (a lock object with an
 // expiry keeps two publishes off the same target).
+//
+// Publisher syncs to any Bucket and knows nothing of sites; Site publishes
+// one site as its config says: it chooses the target, opens its bucket by
+// URL, applies the site's header rules and writes the metrics file.
 package publish
 
 import (
