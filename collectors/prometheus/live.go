@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	v1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/prometheus/common/model"
 
 	"github.com/bulletin-dev/bulletin/internal/config"
@@ -137,17 +136,13 @@ func alertKey(m model.Metric) string {
 
 // vector evaluates query at t and returns its series.
 func (c *Collector) vector(ctx context.Context, query string, t time.Time) (model.Vector, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
-	defer cancel()
-	at := formatTime(t)
-	v, warnings, _, err := c.api.Query(ctx, query, t, v1.WithTimeout(c.timeout))
-	c.warn(query, at, warnings)
+	v, err := c.query(ctx, query, t)
 	if err != nil {
-		return nil, c.queryError(ctx, query, at, err)
+		return nil, err
 	}
 	vec, ok := v.(model.Vector)
 	if !ok {
-		return nil, fmt.Errorf("query prometheus %q at %s: result is a %s, want an instant vector", query, at, v.Type())
+		return nil, fmt.Errorf("query prometheus %q at %s: result is a %s, want an instant vector", query, formatTime(t), v.Type())
 	}
 	return vec, nil
 }

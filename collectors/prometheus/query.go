@@ -50,15 +50,26 @@ type result struct {
 	present bool
 }
 
-// instant evaluates query at t and returns its single value.
-func (c *Collector) instant(ctx context.Context, query string, t time.Time) (result, error) {
+// query evaluates query at t, with the collector's timeout, and returns
+// the result as the API gave it; errors name the query and the time.
+func (c *Collector) query(ctx context.Context, query string, t time.Time) (model.Value, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.timeout)
 	defer cancel()
 	at := formatTime(t)
 	v, warnings, _, err := c.api.Query(ctx, query, t, v1.WithTimeout(c.timeout))
 	c.warn(query, at, warnings)
 	if err != nil {
-		return result{}, c.queryError(ctx, query, at, err)
+		return nil, c.queryError(ctx, query, at, err)
+	}
+	return v, nil
+}
+
+// instant evaluates query at t and returns its single value.
+func (c *Collector) instant(ctx context.Context, query string, t time.Time) (result, error) {
+	at := formatTime(t)
+	v, err := c.query(ctx, query, t)
+	if err != nil {
+		return result{}, err
 	}
 	switch v := v.(type) {
 	case model.Vector:
