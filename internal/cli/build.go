@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -128,6 +129,15 @@ func runBuild(_ context.Context, env Env, args []string) error {
 	})
 	<-loaded
 	if err != nil {
+		// A build stops at the first stage with problems; report every
+		// problem check would, so that one run shows them all.
+		var de *diag.Error
+		var le *diag.ListError
+		if errors.As(err, &de) || errors.As(err, &le) {
+			if _, cerr := b.check(env, "production"); cerr != nil {
+				return cerr
+			}
+		}
 		return err
 	}
 	// The two caches are files of their own: write them at once.
@@ -233,16 +243,27 @@ func runCheck(_ context.Context, env Env, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
-	// Check everything, drafts and future reports included: a problem in a
-	// draft is still a problem to fix before it is published. Keep going
-	// past each stage's problems so that one run lists them all: a config
-	// with an unknown key still tells where the content is, and reports
-	// that parsed are still rendered to find unknown figures.
+	s, err := b.check(env, "production")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "ok: %d reports checked\n", len(s.Reports()))
+	return nil
+}
+
+// check runs every check of the site and returns the site and every
+// problem found in one list. It checks everything, drafts and future
+// reports included: a problem in a draft is still a problem to fix before
+// it is published. It keeps going past each stage's problems so that one
+// run lists them all: a config with an unknown key still tells where the
+// content is, and reports that parsed are still rendered to find unknown
+// figures.
+func (b *buildFlags) check(env Env, defaultEnv string) (*site.Site, error) {
 	var problems diag.List
-	cfg, err := b.load(env, "production")
+	cfg, err := b.load(env, defaultEnv)
 	problems.Add("", err)
 	if cfg == nil || cfg.Location == nil {
-		return problems.Err()
+		return nil, problems.Err()
 	}
 	s, err := site.Load(cfg, site.Options{
 		Dir:       b.source,
@@ -256,9 +277,5 @@ func runCheck(_ context.Context, env Env, args []string) error {
 	if s != nil {
 		problems.Add("", s.Render(site.Discard{}))
 	}
-	if err := problems.Err(); err != nil {
-		return err
-	}
-	fmt.Fprintf(env.Stdout, "ok: %d reports checked\n", len(s.Reports()))
-	return nil
+	return s, problems.Err()
 }

@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestBuildReportsWhatCheckReports breaks three files of a site in three
+// ways (a front matter typo, an unknown figure, an unknown component):
+// build lists the same problems as check, in one run, and leaves public/
+// as the last good build left it.
+func TestBuildReportsWhatCheckReports(t *testing.T) {
+	dir := writeSite(t, reportSite)
+	if r := bulletin(t, dir, testNow, "build", "-q"); r.code != 0 {
+		t.Fatalf("first build: exit %d, stderr %q", r.code, r.stderr)
+	}
+	public := filepath.Join(dir, "public")
+	before := snapshotDir(t, public)
+	for name, src := range map[string]string{
+		"content/reports/2026-09.md":           "---\ntitle: September 2026\ndate: 2026-10-02\nsumary: [Quiet.]\n---\nNothing happened.\n",
+		"content/reports/2026-10.md":           "---\ntitle: October 2026\ndate: 2026-11-03\n---\n\nThe web finished at {{< figure \"uptime.web\" >}}.\n",
+		"content/incidents/2026-11-20-slow.md": "---\ntitle: Slow\nimpact: minor\nstarted: 2026-11-20T10:00:00Z\ncomponents: [api2]\nupdates:\n  - at: 2026-11-20T10:00:00Z\n    status: investigating\n    body: Looking.\n---\n",
+	} {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	check := bulletin(t, dir, testNow, "check")
+	build := bulletin(t, dir, testNow, "build")
+	if check.code != 1 || build.code != 1 {
+		t.Fatalf("exit codes: check %d, build %d", check.code, build.code)
+	}
+	problems := func(stderr string) []string {
+		lines := strings.Split(strings.TrimSpace(stderr), "\n")
+		return lines[:len(lines)-1] // the last line counts them
+	}
+	got, want := problems(build.stderr), problems(check.stderr)
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("build reports\n%s\ncheck reports\n%s", build.stderr, check.stderr)
+	}
+	if len(want) != 3 {
+		t.Errorf("check found %d problems, want 3:\n%s", len(want), check.stderr)
+	}
+	if !strings.HasSuffix(build.stderr, "bulletin build: 3 problems found\n") {
+		t.Errorf("build stderr %q", build.stderr)
+	}
+	if after := snapshotDir(t, public); !maps.Equal(before, after) {
+		t.Errorf("failed build changed public/")
+	}
+}
