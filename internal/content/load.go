@@ -2,8 +2,12 @@ package content
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 
 	"github.com/bulletin-dev/bulletin/internal/diag"
@@ -19,6 +23,8 @@ func parseDir[T any](dir string, p *diag.List, parse func(path string, src []byt
 	if err != nil {
 		return nil, err
 	}
+	// Every kind of content has a directory of its own in content/.
+	root := filepath.Dir(dir)
 	type result struct {
 		v   T
 		err error
@@ -30,9 +36,9 @@ func parseDir[T any](dir string, p *diag.List, parse func(path string, src []byt
 	for range min(runtime.GOMAXPROCS(0), len(paths)) {
 		wg.Go(func() {
 			for i := range next {
-				src, err := os.ReadFile(paths[i])
+				src, err := readContent(paths[i], root)
 				if err != nil {
-					results[i].err = diag.Errorf(paths[i], 0, "read: %v", errors.Unwrap(err))
+					results[i].err = err
 					continue
 				}
 				v, err := parse(paths[i], src)
@@ -53,4 +59,49 @@ func parseDir[T any](dir string, p *diag.List, parse func(path string, src []byt
 		}
 	}
 	return out, nil
+}
+
+// readContent reads the content file path, refusing what is not a regular
+// file within root (the site's content/): opening a FIFO would block the
+// build forever, and a symbolic link could publish any file the build can
+// read.
+func readContent(path, root string) ([]byte, error) {
+	fi, err := os.Lstat(path)
+	if err != nil {
+		return nil, diag.Errorf(path, 0, "read: %v", errors.Unwrap(err))
+	}
+	if fi.Mode()&fs.ModeSymlink != 0 {
+		if err := linkWithin(path, root); err != nil {
+			return nil, diag.Errorf(path, 0, "%v", err)
+		}
+		if fi, err = os.Stat(path); err != nil {
+			return nil, diag.Errorf(path, 0, "read: %v", errors.Unwrap(err))
+		}
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, diag.Errorf(path, 0, "not a regular file (%v): a content file must be a plain file", fi.Mode().Type())
+	}
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, diag.Errorf(path, 0, "read: %v", errors.Unwrap(err))
+	}
+	return src, nil
+}
+
+// linkWithin returns an error unless the symbolic link path resolves to a
+// file within root.
+func linkWithin(path, root string) error {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return fmt.Errorf("broken symbolic link: %v", errors.Unwrap(err))
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return fmt.Errorf("resolve %s: %v", root, errors.Unwrap(err))
+	}
+	rel, err := filepath.Rel(realRoot, target)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("symbolic link to %s, outside the site's content/: refusing to publish it", target)
+	}
+	return nil
 }
