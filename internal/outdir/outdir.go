@@ -38,7 +38,9 @@ import (
 	"path/filepath"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/bulletin-dev/bulletin/internal/digest"
 )
@@ -89,6 +91,29 @@ func Build(dir string, opts Options, render func(*Writer) error) (Stats, error) 
 		}
 	}
 	return buildFull(dir, opts.Manifest, abs, render)
+}
+
+// staleAfter is how old a temporary directory next to the output must be
+// before a build takes it for one a killed build left: no build runs for
+// an hour, and a younger one may be another build's, still running.
+const staleAfter = time.Hour
+
+// removeStale removes the temporary directories (base.tmp-*) in parent
+// that a killed build left behind; a build that ends in any other way
+// removes its own.
+func removeStale(parent, base string) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		if !e.IsDir() || !strings.HasPrefix(e.Name(), base+".tmp-") {
+			continue
+		}
+		if fi, err := e.Info(); err == nil && time.Since(fi.ModTime()) > staleAfter {
+			_ = os.RemoveAll(filepath.Join(parent, e.Name()))
+		}
+	}
 }
 
 // scan describes the directory as it is, for an incremental build without
@@ -268,6 +293,7 @@ func buildFull(dir, manifestPath, abs string, render func(*Writer) error) (Stats
 	if parent == "" {
 		parent = "."
 	}
+	removeStale(parent, base)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return Stats{}, err
 	}
@@ -312,6 +338,7 @@ func buildIncremental(dir, manifestPath, abs string, prev *manifest, render func
 	if parent == "" {
 		parent = "."
 	}
+	removeStale(parent, base)
 	staging, err := os.MkdirTemp(parent, base+".tmp-")
 	if err != nil {
 		return Stats{}, err

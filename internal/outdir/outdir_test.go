@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bulletin-dev/bulletin/internal/digest"
 	"github.com/bulletin-dev/bulletin/internal/fileid"
@@ -345,5 +346,37 @@ func TestWithoutManifest(t *testing.T) {
 	}
 	if got := treetest.Strings(t, dir); !maps.Equal(got, base.want()) {
 		t.Errorf("output %v", got)
+	}
+}
+
+// TestRemovesStaleTempDirs: a killed build leaves its temporary directory
+// next to the output; the next build, full or incremental, removes it, but
+// not one young enough to be another build's, still running.
+func TestRemovesStaleTempDirs(t *testing.T) {
+	for _, incremental := range []bool{false, true} {
+		e := newEnv(t)
+		if incremental {
+			e.build(base)
+		}
+		stale, young := e.dir+".tmp-111", e.dir+".tmp-222"
+		for _, d := range []string{stale, young} {
+			if err := os.MkdirAll(filepath.Join(d, "reports"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(d, "reports", "index.html"), []byte("half"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		old := time.Now().Add(-3 * staleAfter)
+		if err := os.Chtimes(stale, old, old); err != nil {
+			t.Fatal(err)
+		}
+		e.build(base)
+		if _, err := os.Stat(stale); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("incremental=%v: stale %s not removed (%v)", incremental, stale, err)
+		}
+		if _, err := os.Stat(young); err != nil {
+			t.Errorf("incremental=%v: young %s removed: %v", incremental, young, err)
+		}
 	}
 }
