@@ -495,7 +495,7 @@ func TestUnreadableReport(t *testing.T) {
 		if err := os.Symlink("gone.md", p); err != nil {
 			t.Fatal(err)
 		}
-		want = []string{"content/reports/2026-10.md: read: no such file or directory"}
+		want = []string{"content/reports/2026-10.md: broken symbolic link: no such file or directory"}
 	} else {
 		if err := os.Chmod(p, 0); err != nil {
 			t.Fatal(err)
