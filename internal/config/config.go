@@ -354,6 +354,9 @@ func (c *Config) validate(p *diag.List) {
 	if c.PercentPrecision < 0 || c.PercentPrecision > 6 {
 		p.Addf(c.Path, at("percent_precision"), "percent_precision must be between 0 and 6")
 	}
+	if err := checkURLPath(c.Status.Path); err != nil {
+		p.Addf(c.Path, at("status.path"), "status.path %q: %v", c.Status.Path, err)
+	}
 	if c.Status.Days < 1 || c.Status.Days > 366 {
 		p.Addf(c.Path, at("status.days"), "status.days must be between 1 and 366")
 	}
@@ -498,4 +501,27 @@ func (c *Config) BasePath() string {
 		return "/"
 	}
 	return u.Path
+}
+
+// pathSegment is a segment of a site path that needs no escaping.
+var pathSegment = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)
+
+// checkURLPath returns an error unless p, a path of the site such as
+// "/status/", is one the build can write below its output directory: its
+// segments are plain names, never "." or "..".
+func checkURLPath(p string) error {
+	if p == "/" {
+		return nil // the site refuses it, as the home page's
+	}
+	for _, seg := range strings.Split(strings.Trim(p, "/"), "/") {
+		switch {
+		case seg == "":
+			return errors.New("empty segment")
+		case seg == "." || seg == "..":
+			return fmt.Errorf("segment %q leaves the site", seg)
+		case !pathSegment.MatchString(seg):
+			return fmt.Errorf("segment %q: only letters, digits and - _ . ~ make a path", seg)
+		}
+	}
+	return nil
 }

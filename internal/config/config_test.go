@@ -62,6 +62,7 @@ func TestLoadInvalid(t *testing.T) {
 		"invalid-syntax.toml":              `testdata/invalid-syntax.toml:2: strings cannot contain newlines`,
 		"invalid-base-url.toml":            `testdata/invalid-base-url.toml:2: base_url "/relative/" is not an absolute URL`,
 		"invalid-slo.toml":                 `testdata/invalid-slo.toml:5: component "api": slo 100 must be a percentage between 0 and 100 (exclusive)`,
+		"invalid-status-path.toml":         `testdata/invalid-status-path.toml:6: status.path "/../../escape/": segment ".." leaves the site`,
 		"invalid-lookback.toml":            `testdata/invalid-lookback.toml:4: github.lookback_days must be between 0 (the default, 14) and 366`,
 		"invalid-live-component.toml":      `testdata/invalid-live-component.toml:7: live rule: unknown component "dns2" (known: api)`,
 		"invalid-live-matcher.toml":        `testdata/invalid-live-matcher.toml:12: live rule for "api": alerts: "alertname=APIDown": value of label alertname: expected a quoted value at "APIDown"`,
