@@ -125,16 +125,6 @@ func (figureParser) Parse(parent ast.Node, block text.Reader, pc parser.Context)
 	if !bytes.HasPrefix(line, []byte("{{<")) {
 		return nil
 	}
-	end := bytes.Index(line, []byte(">}}"))
-	if end < 0 {
-		return nil
-	}
-	inner := strings.TrimSpace(string(line[3:end]))
-	block.Advance(end + 3)
-	if strings.HasPrefix(inner, "/*") && strings.HasSuffix(inner, "*/") {
-		lit := "{{< " + strings.TrimSpace(inner[2:len(inner)-2]) + " >}}"
-		return &figureNode{Literal: lit}
-	}
 	ps, _ := pc.Get(problemsKey).(*problems)
 	lineNo := 1 + bytes.Count(block.Source()[:seg.Start], []byte("\n"))
 	report := func(format string, args ...any) ast.Node {
@@ -142,6 +132,20 @@ func (figureParser) Parse(parent ast.Node, block text.Reader, pc parser.Context)
 			ps.list = append(ps.list, Problem{Line: lineNo, Msg: fmt.Sprintf(format, args...)})
 		}
 		return &figureNode{Value: "?"}
+	}
+	end := bytes.Index(line, []byte(">}}"))
+	if end < 0 {
+		// Published as is, it would show the reader markup; a shortcode
+		// is one line.
+		open := strings.TrimRight(string(line), "\r\n")
+		block.Advance(len(open))
+		return report("unclosed shortcode %q: end it with >}} on the same line", open)
+	}
+	inner := strings.TrimSpace(string(line[3:end]))
+	block.Advance(end + 3)
+	if strings.HasPrefix(inner, "/*") && strings.HasSuffix(inner, "*/") {
+		lit := "{{< " + strings.TrimSpace(inner[2:len(inner)-2]) + " >}}"
+		return &figureNode{Literal: lit}
 	}
 	name, arg, _ := strings.Cut(inner, " ")
 	if name != "figure" {

@@ -44,12 +44,13 @@ func TestRender(t *testing.T) {
 
 func TestRenderProblems(t *testing.T) {
 	r := New(Options{})
-	src := "Intro\n\n- item {{< figure \"uptime.dns2\" >}}\n- {{< chart \"x\" >}}\n\nText {{< figure >}}\n"
+	src := "Intro\n\n- item {{< figure \"uptime.dns2\" >}}\n- {{< chart \"x\" >}}\n\nText {{< figure >}}\n\nOpen {{< figure \"uptime.dns\"\nand on.\n"
 	_, probs := r.Render([]byte(src), resolver(nil))
 	want := []Problem{
 		{3, `unknown figure "uptime.dns2"`},
 		{4, `unknown shortcode "chart" (bulletin knows: figure)`},
 		{6, `figure needs a key: {{< figure "uptime.api" >}}`},
+		{8, `unclosed shortcode "{{< figure \"uptime.dns\"": end it with >}} on the same line`},
 	}
 	if len(probs) != len(want) {
 		t.Fatalf("got %v, want %v", probs, want)
