@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
 	"github.com/adrg/frontmatter"
@@ -142,6 +143,9 @@ type captured struct {
 func Decode(path string, src []byte, v any) (*Document, error) {
 	source := digest.Bytes(src)
 	src = normalize(src)
+	if err := checkText(path, src); err != nil {
+		return nil, err
+	}
 	var c captured
 	capture := func(format string) frontmatter.UnmarshalFunc {
 		return func(data []byte, _ any) error {
@@ -205,6 +209,28 @@ func normalize(src []byte) []byte {
 		src = bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n"))
 	}
 	return src
+}
+
+// checkText returns a problem at the first line of src that is not text:
+// invalid UTF-8 makes feeds ill-formed XML and a NUL is no character of
+// XML at all, so neither may reach a page or a feed.
+func checkText(path string, src []byte) error {
+	if utf8.Valid(src) && bytes.IndexByte(src, 0) < 0 {
+		return nil
+	}
+	for i, line := range bytes.SplitAfter(src, []byte("\n")) {
+		for col := 0; col < len(line); {
+			r, size := utf8.DecodeRune(line[col:])
+			switch {
+			case r == 0:
+				return diag.Errorf(path, i+1, "NUL byte in column %d: the file must be UTF-8 text", col+1)
+			case r == utf8.RuneError && size == 1:
+				return diag.Errorf(path, i+1, "invalid UTF-8 byte 0x%02x in column %d: save the file as UTF-8", line[col], col+1)
+			}
+			col += size
+		}
+	}
+	return nil
 }
 
 // openingDelimiter returns the front matter delimiter the file opens with
