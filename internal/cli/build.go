@@ -266,12 +266,13 @@ func (b *buildFlags) check(env Env, defaultEnv string) (*site.Site, error) {
 		return nil, problems.Err()
 	}
 	s, err := site.Load(cfg, site.Options{
-		Dir:       b.source,
-		Drafts:    true,
-		Future:    true,
-		Now:       env.Now(),
-		Builtin:   builtinThemes(),
-		KeepGoing: true,
+		Dir:        b.source,
+		Drafts:     true,
+		Future:     true,
+		Now:        env.Now(),
+		Builtin:    builtinThemes(),
+		KeepGoing:  true,
+		CheckTimes: true,
 	})
 	problems.Add("", err)
 	if s != nil {

@@ -55,3 +55,32 @@ func TestBuildReportsWhatCheckReports(t *testing.T) {
 		t.Errorf("failed build changed public/")
 	}
 }
+
+// TestCheckFlagsFutureIncidents: an incident dated years ahead (a typo in
+// its year) is shown nowhere, so check names it; build, which may be run
+// as of an earlier time, leaves it out as before.
+func TestCheckFlagsFutureIncidents(t *testing.T) {
+	dir := writeSite(t, reportSite+`-- content/incidents/2026-11-20-typo.md --
+---
+title: Typo
+impact: minor
+started: 2031-11-20T10:00:00Z
+components: [api]
+updates:
+  - at: 2031-11-20T10:00:00Z
+    status: investigating
+    body: Looking.
+---
+`)
+	r := bulletin(t, dir, testNow, "check")
+	p := filepath.Join(dir, "content", "incidents", "2026-11-20-typo.md")
+	want := p + ":4: started 2031-11-20T11:00:00+01:00 is in the future (now is 2026-11-22T13:00:00+01:00)\n" +
+		p + ":7: update at 2031-11-20T11:00:00+01:00 is in the future (now is 2026-11-22T13:00:00+01:00)\n" +
+		"bulletin check: 2 problems found\n"
+	if r.code != 1 || r.stderr != want {
+		t.Errorf("check: exit %d, stderr\n%s\nwant\n%s", r.code, r.stderr, want)
+	}
+	if r := bulletin(t, dir, testNow, "build", "-q"); r.code != 0 {
+		t.Errorf("build: exit %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -53,6 +53,9 @@ func runIncident(ctx context.Context, env Env, args []string) error {
 type statusFlags struct {
 	siteFlags
 	at string
+	// ahead lets --at be later than now: a silence may be planned, but
+	// an incident or an announcement is recorded when it happens.
+	ahead bool
 }
 
 func (s *statusFlags) register(fs *flag.FlagSet) {
@@ -71,6 +74,11 @@ func (s *statusFlags) load(env Env) (*desk.Desk, time.Time, error) {
 	if s.at != "" {
 		if at, err = d.ParseTime(s.at); err != nil {
 			return nil, time.Time{}, fmt.Errorf("%w: --at: %v", errUsage, err)
+		}
+		// An update dated ahead would be shown nowhere until then, and
+		// every update written before it refused as out of order.
+		if now := env.Now(); !s.ahead && at.After(now.Add(content.FutureSlack)) {
+			return nil, time.Time{}, fmt.Errorf("%w: --at %s is in the future (now is %s): give the time the event happened", errUsage, at.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 		}
 	}
 	return d, at, nil

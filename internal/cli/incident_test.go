@@ -318,6 +318,9 @@ func TestBadArgumentsChangeNothing(t *testing.T) {
 		{"bad slug", []string{"incident", "new", "X", "--impact", "minor", "--slug", "Bad Slug"}, `--slug "Bad Slug" is not URL-safe`},
 		{"update before last", []string{"incident", "update", "open", "-m", "x", "--at", "2026-10-14T08:00:00Z"}, "--at 2026-10-14T08:00:00Z is before the incident's last update (2026-10-14T09:00:00Z)"},
 		{"bad --at", []string{"incident", "update", "open", "-m", "x", "--at", "soon"}, `--at: "soon" is not a date`},
+		{"update in the future", []string{"incident", "update", "open", "-m", "x", "--at", "2062-01-01T00:00:00Z"}, "--at 2062-01-01T00:00:00Z is in the future (now is 2026-10-14T10:00:00Z): give the time the event happened"},
+		{"resolve in the future", []string{"incident", "resolve", "open", "-m", "x", "--at", "2026-10-14T10:06:00Z"}, "--at 2026-10-14T10:06:00Z is in the future (now is 2026-10-14T10:00:00Z)"},
+		{"new in the future", []string{"incident", "new", "X", "--impact", "minor", "--components", "dns", "--at", "2031-03-01T12:00:00Z"}, "--at 2031-03-01T12:00:00Z is in the future"},
 		{"toml refused", []string{"incident", "update", "toml", "-m", "x"}, "has TOML front matter: bulletin edits YAML front matter only"},
 		{"no title", []string{"incident", "new", "--impact", "minor"}, "want one title"},
 		{"unknown subcommand", []string{"incident", "close", "open"}, `unknown subcommand "close"`},
@@ -389,4 +392,13 @@ func TestListNegativeCount(t *testing.T) {
 			t.Errorf("%s list -n -1: exit %d, stdout %q, stderr %q; want exit %d, stderr %q", cmd, r.code, r.stdout, r.stderr, exitUsage, want)
 		}
 	}
+}
+
+// TestAtWithinClockError: --at a few minutes ahead of the clock is a
+// clock's error, taken as given; the next update still follows it.
+func TestAtWithinClockError(t *testing.T) {
+	dir := oncallSiteDir(t)
+	mustRun(t, dir, "2026-10-14T09:00:00Z", "incident", "new", "Open one", "--impact", "major", "--components", "dns", "--slug", "open")
+	mustRun(t, dir, "2026-10-14T10:00:00Z", "incident", "update", "open", "-m", "x", "--at", "2026-10-14T10:04:00Z")
+	mustRun(t, dir, "2026-10-14T10:05:00Z", "incident", "resolve", "open", "-m", "fixed")
 }

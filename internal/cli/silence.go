@@ -40,7 +40,7 @@ func runSilence(ctx context.Context, env Env, args []string) error {
 
 func silenceNew(env Env, args []string) error {
 	fs := newFlagSet(env, "silence new", `silence new <component> --for 2h -m "reason" [flags]`)
-	var sf statusFlags
+	sf := statusFlags{ahead: true}
 	sf.register(fs)
 	var r desk.NewSilence
 	dur := fs.Duration("for", 0, "how long the silence lasts, e.g. 2h (or give --until)")
@@ -76,7 +76,7 @@ func silenceNew(env Env, args []string) error {
 
 func silenceLift(env Env, args []string) error {
 	fs := newFlagSet(env, "silence lift", "silence lift <slug>")
-	var sf statusFlags
+	sf := statusFlags{ahead: true}
 	sf.register(fs)
 	if err := parse(fs, env, args); err != nil {
 		return err
@@ -94,7 +94,7 @@ func silenceLift(env Env, args []string) error {
 
 func silenceList(env Env, args []string) error {
 	fs := newFlagSet(env, "silence list", "silence list [-n 10]")
-	var sf statusFlags
+	sf := statusFlags{ahead: true}
 	sf.register(fs)
 	n := fs.Int("n", 10, "number of expired silences to show after the others")
 	if err := parse(fs, env, args); err != nil {

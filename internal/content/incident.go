@@ -134,6 +134,31 @@ type Incident struct {
 	Updates []IncidentUpdate
 }
 
+// FutureSlack is how far ahead of the clock an incident's times may be:
+// the clocks of an on-call laptop and a build machine differ by seconds,
+// not by this.
+const FutureSlack = 5 * time.Minute
+
+// CheckTimes returns a problem for each time of the incident later than
+// now by more than FutureSlack: an incident or update dated ahead is shown
+// nowhere until then, and every update written before it is refused as
+// out of order.
+func (i *Incident) CheckTimes(now time.Time) error {
+	var p diag.List
+	limit := now.Add(FutureSlack)
+	ahead := func(key, what string, t time.Time) {
+		if t.After(limit) {
+			p.Add("", i.Errorf(key, "%s %s is in the future (now is %s)", what, t.Format(time.RFC3339), now.In(t.Location()).Format(time.RFC3339)))
+		}
+	}
+	ahead("started", "started", i.Started)
+	ahead("resolved", "resolved", i.Resolved)
+	for k, u := range i.Updates {
+		ahead("updates."+strconv.Itoa(k)+".at", "update at", u.At)
+	}
+	return p.Err()
+}
+
 // IsResolved reports whether the incident has ended.
 func (i *Incident) IsResolved() bool { return !i.Resolved.IsZero() }
 

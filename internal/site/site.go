@@ -59,6 +59,11 @@ type Options struct {
 	// report the problems only rendering finds (unknown figures) in the same
 	// run. A build must not render such a Site.
 	KeepGoing bool
+	// CheckTimes reports incident times later than Now (beyond
+	// content.FutureSlack) as problems, as bulletin check does: such an
+	// incident is shown nowhere yet, which is what a build as of an
+	// earlier time wants and a typo in a date does not.
+	CheckTimes bool
 	// Markdown, when set, renders every markdown document (reports,
 	// incidents, maintenance) in place of calling the renderer directly:
 	// internal/buildcache serves unchanged documents from its cache.
@@ -180,6 +185,11 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 		}
 	}
 	problems.Add(filepath.Join(opts.Dir, "content"), statusErr)
+	if opts.CheckTimes && s.status != nil {
+		for _, inc := range s.status.Incidents {
+			problems.Add("", inc.CheckTimes(opts.Now))
+		}
+	}
 	if liveErr != nil {
 		problems.Add("", snapshotProblem(liveErr))
 	}

@@ -412,3 +412,30 @@ func TestStatusProblems(t *testing.T) {
 		})
 	}
 }
+
+// TestFutureIncidentTimes: with CheckTimes (bulletin check) an incident
+// or update dated after Now, beyond a clock's error, is a problem at its
+// line; without, as a build as of an earlier time, it is left out.
+func TestFutureIncidentTimes(t *testing.T) {
+	dir := copyDir(t, statusSiteDir)
+	// statusNow is 2026-11-02T10:00:00Z, 11:00 in the site's zone.
+	writeFile(t, filepath.Join(dir, "content/incidents/2026-11-02-ahead.md"), "---\ntitle: A\nimpact: minor\nstarted: 2031-11-02T09:00:00Z\ncomponents: [web]\nupdates:\n  - at: 2031-11-02T09:05:00Z\n    status: investigating\n    body: x\n---\n")
+	writeFile(t, filepath.Join(dir, "content/incidents/2026-11-01-late.md"), "---\ntitle: L\nimpact: minor\nstarted: 2026-11-02T09:00:00Z\ncomponents: [web]\nupdates:\n  - at: 2026-11-02T10:04:00Z\n    status: investigating\n    body: four minutes ahead is a clock's error\n  - at: 2026-11-02T10:06:00Z\n    status: identified\n    body: six is not\n---\n")
+	cfg, err := config.Load(filepath.Join(dir, "config.toml"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(cfg, Options{Dir: dir, Now: statusNow, Builtin: themes.FS}); err != nil {
+		t.Fatalf("without CheckTimes: %v", err)
+	}
+	_, err = Load(cfg, Options{Dir: dir, Now: statusNow, Builtin: themes.FS, CheckTimes: true})
+	inc := filepath.Join(dir, "content", "incidents")
+	want := strings.Join([]string{
+		inc + "/2026-11-01-late.md:10: update at 2026-11-02T11:06:00+01:00 is in the future (now is 2026-11-02T11:00:00+01:00)",
+		inc + "/2026-11-02-ahead.md:4: started 2031-11-02T10:00:00+01:00 is in the future (now is 2026-11-02T11:00:00+01:00)",
+		inc + "/2026-11-02-ahead.md:7: update at 2031-11-02T10:05:00+01:00 is in the future (now is 2026-11-02T11:00:00+01:00)",
+	}, "\n")
+	if err == nil || err.Error() != want {
+		t.Errorf("got\n%v\nwant\n%s", err, want)
+	}
+}
