@@ -222,6 +222,9 @@ func Decode(path string, b []byte) (*Snapshot, error) {
 	if !ValidMonth(s.Month) {
 		return nil, fmt.Errorf("%s: month %q is not of the form YYYY-MM", path, s.Month)
 	}
+	if err := check(path, b, s); err != nil {
+		return nil, err
+	}
 	s.normalize()
 	s.Source = digest.Bytes(b)
 	return s, nil
@@ -391,11 +394,17 @@ func (st Store) LoadAll() (map[string]*Snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	var months []string
+	var months, strays []string
 	for _, e := range entries {
 		month, ok := strings.CutSuffix(e.Name(), ".json")
-		if !e.IsDir() && ok && ValidMonth(month) {
+		switch {
+		case e.IsDir() || !ok || e.Name() == LiveFile || strings.HasPrefix(e.Name(), "."):
+		case ValidMonth(month):
 			months = append(months, month)
+		default:
+			// data/2026-13.json or data/notes.json would be ignored
+			// without a word.
+			strays = append(strays, e.Name())
 		}
 	}
 	// Years of months with daily figures are mostly JSON decoding: read
@@ -413,12 +422,22 @@ func (st Store) LoadAll() (map[string]*Snapshot, error) {
 	}
 	wg.Wait()
 	out := make(map[string]*Snapshot, len(months))
+	var all []error
 	for i, m := range months {
 		if errs[i] == nil {
 			out[m] = snaps[i]
 		}
+		// One error per problem, not per file.
+		if j, ok := errs[i].(interface{ Unwrap() []error }); ok {
+			all = append(all, j.Unwrap()...)
+		} else if errs[i] != nil {
+			all = append(all, errs[i])
+		}
 	}
-	return out, errors.Join(errs...)
+	for _, name := range strays {
+		all = append(all, fmt.Errorf("%s: not a month's snapshot: name it YYYY-MM.json (or move it out of %s)", filepath.Join(st.Dir, name), st.Dir))
+	}
+	return out, errors.Join(all...)
 }
 
 // Component returns the availability of the component with id.

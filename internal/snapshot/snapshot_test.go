@@ -137,3 +137,42 @@ func TestMonthHelpers(t *testing.T) {
 		t.Errorf("MonthRange = %v %v %v", start, end, err)
 	}
 }
+
+// TestDecodeOutOfRange: figures no collector writes are refused at their
+// line, each of them, rather than published as "-50.00%" or dropped.
+func TestDecodeOutOfRange(t *testing.T) {
+	p := filepath.Join("testdata", "bad", "2026-10.json")
+	_, err := Read(p)
+	want := strings.Join([]string{
+		p + ":7: issues.0 is null: write [] for none, or remove the entry",
+		p + ":21: availability.0.daily is null: write [] for none, or remove the entry",
+		p + ":29: availability.2 is null: write [] for none, or remove the entry",
+		p + ":20: availability.0.ratio -0.5 is not a fraction between 0 and 1",
+		p + ":22: availability.1.ratio 1.5 is not a fraction between 0 and 1",
+		p + ":25: availability.1.daily.0.ratio 7 is not a fraction between 0 and 1",
+		p + ":26: availability.1.daily.1.date \"2026-11-01\" is not a day of 2026-10",
+		p + ":15: releases.0.releases.0.duration_seconds -100 is negative",
+		p + ":8: issues.1.opened -1 is negative",
+	}, "\n")
+	if err == nil || err.Error() != want {
+		t.Errorf("got\n%v\nwant\n%s", err, want)
+	}
+}
+
+// TestLoadAllNamesStrayFiles: a .json file in data/ that is not a month's
+// snapshot (nor live.json) is a problem, not ignored.
+func TestLoadAllNamesStrayFiles(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"2026-13.json", "notes.json", "live.json", "2026-10.json", ".hidden.json", "README.md"} {
+		os.WriteFile(filepath.Join(dir, name), []byte(`{"schema": 1, "month": "2026-10"}`), 0o644)
+	}
+	snaps, err := Store{Dir: dir}.LoadAll()
+	want := filepath.Join(dir, "2026-13.json") + ": not a month's snapshot: name it YYYY-MM.json (or move it out of " + dir + ")\n" +
+		filepath.Join(dir, "notes.json") + ": not a month's snapshot: name it YYYY-MM.json (or move it out of " + dir + ")"
+	if err == nil || err.Error() != want {
+		t.Errorf("got\n%v\nwant\n%s", err, want)
+	}
+	if len(snaps) != 1 || snaps["2026-10"] == nil {
+		t.Errorf("snapshots %v, want 2026-10's", snaps)
+	}
+}
