@@ -369,7 +369,7 @@ func (d *Document) yamlMessage(m string) (int, string) {
 		m = g[2]
 		// yaml.v3 prints parser (not scanner) errors with the 0-based
 		// line of the construct that failed.
-		if strings.HasPrefix(m, "did not find expected") || strings.HasPrefix(m, "found undefined tag") {
+		if strings.HasPrefix(m, "did not find expected") || strings.HasPrefix(m, "found undefined tag") || strings.HasPrefix(m, "found a tab character that violates indentation") {
 			line++
 		}
 	}
@@ -385,13 +385,19 @@ func (d *Document) yamlMessage(m string) (int, string) {
 var (
 	fieldNotFound = regexp.MustCompile(`^field (\S+) not found in type .*$`)
 	cannotDecode  = regexp.MustCompile("^cannot unmarshal !!(\\w+) `(.*)` into (.*)$")
+	// A list or mapping is given without its value.
+	cannotDecodeNode = regexp.MustCompile(`^cannot unmarshal !!(\w+) into (.*)$`)
 )
 
 func friendlyYAML(m string) string {
 	if g := fieldNotFound.FindStringSubmatch(m); g != nil {
 		return fmt.Sprintf("unknown key %q", g[1])
 	}
-	if g := cannotDecode.FindStringSubmatch(m); g != nil {
+	g := cannotDecode.FindStringSubmatch(m)
+	if n := cannotDecodeNode.FindStringSubmatch(m); n != nil {
+		g = []string{n[0], n[1], "", n[2]}
+	}
+	if g != nil {
 		want := g[3]
 		switch {
 		case strings.HasPrefix(want, "[]"):
@@ -404,6 +410,9 @@ func friendlyYAML(m string) string {
 			want = "text"
 		case strings.HasPrefix(want, "map"), strings.HasPrefix(want, "content."):
 			want = "a mapping"
+		}
+		if g[2] == "" {
+			return fmt.Sprintf("%s where %s is expected", yamlKind(g[1]), want)
 		}
 		return fmt.Sprintf("%s %q where %s is expected", yamlKind(g[1]), g[2], want)
 	}

@@ -249,10 +249,10 @@ func TestParseIncidentErrors(t *testing.T) {
 				"content/incidents/x.md:10: unknown key \"severity\"\n" +
 				"content/incidents/x.md:14: unknown key \"eta\""},
 		{"unknown key and type error", "x.md", with(join([]string{"components: {dns: web}", "updates:"}, upd("2026-10-14T09:00:00Z", "investigating"), []string{"    severity: high"})...),
-			"content/incidents/x.md:5: cannot unmarshal !!map into []string\n" +
+			"content/incidents/x.md:5: a mapping where a list is expected\n" +
 				"content/incidents/x.md:10: unknown key \"severity\""},
 		{"mapping in the component map", "x.md", with(join([]string{"components: [dns]", "updates:"}, upd("2026-10-14T09:00:00Z", "investigating"), []string{"    components:", "      dns: {status: major_outage}"})...),
-			`content/incidents/x.md:11: cannot unmarshal !!map into string`},
+			`content/incidents/x.md:11: a mapping where text is expected`},
 		{"unknown key and bad time", "x.md", with(join([]string{"severity: high", "updates:"}, upd("soon", "investigating"))...),
 			`content/incidents/x.md:7: "soon" is not a date (2026-10-31) or time (2026-10-31T09:30:00+01:00)`},
 		{"bad time", "x.md", with(join([]string{"updates:"}, upd("yesterday", "investigating"))...),

@@ -118,6 +118,9 @@ func TestParseReportErrors(t *testing.T) {
 			"content/reports/2026-10.md:6: unknown key \"state\"\ncontent/reports/2026-10.md:9: unknown key \"eta\"\ncontent/reports/2026-10.md:10: unknown key \"sumary\""},
 		// The earlier line is yaml.v3's, counted from the front matter.
 		{"duplicate key", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\ntitle: y\nsumary: [a]\n---\n", `content/reports/2026-10.md:4: mapping key "title" already defined at line 1`},
+		{"tab indentation", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\n\tauthors: [a]\n---\n", "content/reports/2026-10.md:4: found a tab character that violates indentation"},
+		{"list for text", "2026-10.md", "---\ntitle: [x]\ndate: 2026-11-01\n---\n", "content/reports/2026-10.md:2: a list where text is expected"},
+		{"mapping for a list", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\nsummary: {a: b}\n---\n", "content/reports/2026-10.md:4: a mapping where a list is expected"},
 		{"invalid UTF-8 in the body", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\n---\n\nAll caf\xe9s closed.\n", "content/reports/2026-10.md:6: invalid UTF-8 byte 0xe9 in column 8: save the file as UTF-8"},
 		{"invalid UTF-8 in the front matter", "2026-10.md", "---\ntitle: Caf\xe9\ndate: 2026-11-01\n---\n", "content/reports/2026-10.md:2: invalid UTF-8 byte 0xe9 in column 11: save the file as UTF-8"},
 		{"NUL in the front matter", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\nsummary: [a\x00]\n---\n", "content/reports/2026-10.md:4: NUL byte in column 12: the file must be UTF-8 text"},
