@@ -397,7 +397,7 @@ func TestBadInput(t *testing.T) {
 		{
 			"unknown snapshot field",
 			"-- data/2026-10.json --\n{\"schema\": 1, \"month\": \"2026-10\", \"uptime\": []}\n",
-			[]string{`data/2026-10.json: json: unknown field "uptime"`},
+			[]string{`data/2026-10.json:1: unknown field "uptime"`},
 		},
 		{
 			"template error",

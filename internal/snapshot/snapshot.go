@@ -17,6 +17,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"runtime"
 	"sort"
@@ -274,17 +275,70 @@ func jsonError(path string, b []byte, err error) error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	off := int64(-1)
+	msg := err.Error()
 	switch {
 	case errors.As(err, &se):
 		off = se.Offset
 	case errors.As(err, &te):
+		// Say it in the file's terms, not the Go types'.
 		off = te.Offset
+		msg = fmt.Sprintf("%s: %s where %s is expected", te.Field, jsonKind(te.Value), goKind(te.Type))
+	default:
+		if name, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
+			msg = "unknown field " + name
+			if i := bytes.Index(b, []byte(name)); i >= 0 {
+				off = int64(i)
+			}
+		}
 	}
 	if off >= 0 {
 		line := 1 + bytes.Count(b[:min(int(off), len(b))], []byte("\n"))
-		return fmt.Errorf("%s:%d: %w", path, line, err)
+		return fmt.Errorf("%s:%d: %s", path, line, msg)
 	}
-	return fmt.Errorf("%s: %w", path, err)
+	return fmt.Errorf("%s: %s", path, msg)
+}
+
+// jsonKind names a kind of JSON value as encoding/json's errors give it.
+func jsonKind(v string) string {
+	switch {
+	case v == "string":
+		return "text"
+	case v == "object":
+		return "an object"
+	case v == "array":
+		return "a list"
+	case v == "bool":
+		return "true or false"
+	case strings.HasPrefix(v, "number"):
+		return "a number"
+	}
+	return v
+}
+
+// goKind names what a JSON value must be to decode into t.
+func goKind(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "text"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Struct, reflect.Map:
+		if t == reflect.TypeFor[time.Time]() {
+			return "a time (RFC 3339)"
+		}
+		return "an object"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	}
+	return t.String()
 }
 
 // normalize replaces nil lists and maps by empty ones and sorts lists into

@@ -110,9 +110,11 @@ func TestDecodeErrors(t *testing.T) {
 	dir := t.TempDir()
 	cases := map[string]struct{ body, want string }{
 		"schema":                  {`{"schema": 7, "month": "2026-10"}`, "schema 7 is not supported (this bulletin reads schema 1)"},
-		"unknown":                 {"{\n\"schema\": 1,\n\"month\": \"2026-10\",\n\"isues\": []\n}", `json: unknown field "isues"`},
+		"unknown":                 {"{\n\"schema\": 1,\n\"month\": \"2026-10\",\n\"isues\": []\n}", `:4: unknown field "isues"`},
 		"syntax":                  {"{\n\"schema\": 1,\n\"month\": \"2026-10\"\n\"issues\": []\n}", ":4: invalid character"},
-		"type":                    {"{\n\"schema\": 1,\n\"month\": \"2026-10\",\n\"issues\": [{\"opened\": \"many\"}]\n}", ":4: json: cannot unmarshal"},
+		"type":                    {"{\n\"schema\": 1,\n\"month\": \"2026-10\",\n\"issues\": [{\"opened\": \"many\"}]\n}", ":4: issues.opened: text where a whole number is expected"},
+		"type of a ratio":         {"{\n\"schema\": 1,\n\"month\": \"2026-10\",\n\"availability\": [{\"component\": \"api\",\n \"ratio\": \"high\"}]\n}", ":5: availability.ratio: text where a number is expected"},
+		"object for a list":       {"{\n\"schema\": 1,\n\"month\": \"2026-10\",\n\"availability\": {}\n}", ":4: availability: an object where a list is expected"},
 		"month":                   {`{"schema": 1, "month": "October"}`, `month "October" is not of the form YYYY-MM`},
 		"trailing":                {"{\"schema\": 1, \"month\": \"2026-10\"}\n\n{}\n", ":3: unexpected data after the snapshot"},
 		"another schema's fields": {`{"schema": 2, "month": "2026-10", "uptime": {}}`, "schema 2 is not supported"},
