@@ -344,11 +344,24 @@ func (d *drainTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp.Body = &drainBody{ReadCloser: resp.Body}
+	resp.Body = &drainBody{ReadCloser: resp.Body, what: req.Method + " " + req.URL.Redacted()}
 	return resp, nil
 }
 
-type drainBody struct{ io.ReadCloser }
+// drainBody also names the request when its answer breaks off: a bare
+// "unexpected EOF" says neither what was asked nor of whom.
+type drainBody struct {
+	io.ReadCloser
+	what string // method and URL
+}
+
+func (b *drainBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err != nil && err != io.EOF {
+		err = fmt.Errorf("%s: answer cut short: %w", b.what, err)
+	}
+	return n, err
+}
 
 func (b *drainBody) Close() error {
 	io.Copy(io.Discard, io.LimitReader(b.ReadCloser, maxDrain))

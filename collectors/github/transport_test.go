@@ -3,6 +3,8 @@ package github
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -282,5 +284,27 @@ func TestResourceOf(t *testing.T) {
 		if got := resourceOf(req); got != want {
 			t.Errorf("resourceOf(%s) = %s, want %s", path, got, want)
 		}
+	}
+}
+
+// TestTruncatedAnswer: an answer that breaks off before its
+// Content-Length is an error naming the request, not a bare
+// "unexpected EOF".
+func TestTruncatedAnswer(t *testing.T) {
+	f := newFake(t)
+	f.fail("/milestones/3", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", "500")
+		w.WriteHeader(http.StatusOK)
+		fmt.Fprint(w, `{"number": 3, "title": "Faster rel`)
+	})
+	c := f.client(t, nil)
+	_, err := c.Goal(context.Background(), "milestone: acme/app#3")
+	if err == nil || !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("error = %v, want an unexpected EOF", err)
+	}
+	want := "GET " + f.srv.URL + "/api/v3/repos/acme/app/milestones/3: answer cut short: unexpected EOF"
+	if !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q\nwant it to contain %q", err, want)
 	}
 }
