@@ -213,6 +213,11 @@ func Parse(path string, src []byte, env string) (*Config, error) {
 	}
 	c := &Config{Path: path, Lines: tomlpos.Build(string(src))}
 	if _, err := toml.Decode(string(src), c); err != nil {
+		// The decoder blames a type mismatch on the last key it read,
+		// in words of Go types: name the value and its own line.
+		if m, ok := tomlpos.FindMismatch(raw, c); ok {
+			return nil, &diag.ListError{Errs: []*diag.Error{diag.Errorf(path, c.Lines.Line(m.Key), "%s: %s where %s is expected", m.Key, m.Got, m.Want)}}
+		}
 		return nil, tomlError(path, err)
 	}
 	var problems diag.List
