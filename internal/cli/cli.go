@@ -16,6 +16,9 @@ import (
 	"sort"
 	"strings"
 	"time"
+	// The site's time zone must load on a host or in a container without
+	// zoneinfo: the binary carries its own (about 450 KB).
+	_ "time/tzdata"
 
 	"github.com/bulletin-dev/bulletin/internal/config"
 	"github.com/bulletin-dev/bulletin/internal/diag"
