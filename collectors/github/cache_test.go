@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/bulletin-dev/bulletin/internal/config"
+	"github.com/bulletin-dev/bulletin/internal/treetest"
 )
 
 // operations are the collector's calls, each as a function of a client.
@@ -253,20 +254,9 @@ func TestErrorAnswersNotCached(t *testing.T) {
 // assertNotInDir fails when any file under dir contains secret.
 func assertNotInDir(tb testing.TB, dir, secret string) {
 	tb.Helper()
-	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
+	for name, b := range treetest.Read(tb, dir) {
 		if bytes.Contains(b, []byte(secret)) {
-			tb.Errorf("%s contains the token", path)
+			tb.Errorf("%s in the cache contains the token", name)
 		}
-		return nil
-	})
-	if err != nil {
-		tb.Fatal(err)
 	}
 }

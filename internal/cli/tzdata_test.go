@@ -25,32 +25,19 @@ func TestBinaryWithoutZoneinfo(t *testing.T) {
 		}
 		t.Skip("a chroot needs root")
 	}
-	root := t.TempDir()
+	root := exCopyExample(t) // the chroot: the example site and the binary
+	if !strings.Contains(readFile(t, filepath.Join(root, "config.toml")), `timezone = "Europe/Berlin"`) {
+		t.Fatal("the example site no longer sets a time zone other than UTC")
+	}
 	build := exec.Command("go", "build", "-o", filepath.Join(root, "bulletin"), "github.com/bulletin-dev/bulletin/cmd/bulletin")
 	// A static binary: the chroot has no libc either.
 	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	site := filepath.Join(root, "site")
-	for _, d := range []string{"content", "data"} {
-		if err := os.CopyFS(filepath.Join(site, d), os.DirFS(filepath.Join("..", "..", d))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	cfg, err := os.ReadFile(filepath.Join("..", "..", "config.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(cfg), `timezone = "Europe/Berlin"`) {
-		t.Fatal("the example site no longer sets a time zone other than UTC")
-	}
-	if err := os.WriteFile(filepath.Join(site, "config.toml"), cfg, 0o644); err != nil {
-		t.Fatal(err)
-	}
 	for _, args := range [][]string{{"check"}, {"build", "-q"}} {
 		cmd := exec.Command("/bulletin", args...)
-		cmd.Dir = "/site"
+		cmd.Dir = "/"
 		cmd.Env = []string{"ZONEINFO=/nonexistent", "PATH=/"}
 		cmd.SysProcAttr = &syscall.SysProcAttr{Chroot: root}
 		out, err := cmd.CombinedOutput()
@@ -58,7 +45,7 @@ func TestBinaryWithoutZoneinfo(t *testing.T) {
 			t.Fatalf("bulletin %v without zoneinfo: %v\n%s", args, err, out)
 		}
 	}
-	if _, err := os.Stat(filepath.Join(site, "public", "status", "index.html")); err != nil {
+	if _, err := os.Stat(filepath.Join(root, "public", "status", "index.html")); err != nil {
 		t.Errorf("the build wrote no status page: %v", err)
 	}
 }

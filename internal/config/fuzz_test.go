@@ -2,7 +2,6 @@ package config
 
 import (
 	"bytes"
-	"errors"
 	"reflect"
 	"regexp"
 	"strings"
@@ -28,15 +27,8 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("two parses differ: %v / %v", err, err2)
 		}
 		if err != nil {
-			var list []*diag.Error
-			var le *diag.ListError
-			var de *diag.Error
-			switch {
-			case errors.As(err, &le):
-				list = le.Errs
-			case errors.As(err, &de):
-				list = []*diag.Error{de}
-			default:
+			list := diag.Problems(err)
+			if len(list) == 0 {
 				t.Fatalf("error %T %q is not a path:line problem", err, err)
 			}
 			lines := bytes.Count(src, []byte("\n")) + 1

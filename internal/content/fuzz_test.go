@@ -2,7 +2,6 @@ package content
 
 import (
 	"bytes"
-	"errors"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -37,19 +36,9 @@ func fuzzConfig(tb testing.TB) *config.Config {
 // line of src (or of the whole file, line 0).
 func checkRefusal(t *testing.T, path string, src []byte, err error) {
 	t.Helper()
-	var list []*diag.Error
-	var le *diag.ListError
-	var de *diag.Error
-	switch {
-	case errors.As(err, &le):
-		list = le.Errs
-	case errors.As(err, &de):
-		list = []*diag.Error{de}
-	default:
-		t.Fatalf("error %T %q is not a path:line problem", err, err)
-	}
+	list := diag.Problems(err)
 	if len(list) == 0 {
-		t.Fatal("a refusal without problems")
+		t.Fatalf("error %T %q is not a path:line problem", err, err)
 	}
 	lines := bytes.Count(src, []byte("\n")) + 1
 	for _, e := range list {
@@ -60,6 +49,18 @@ func checkRefusal(t *testing.T, path string, src []byte, err error) {
 			t.Errorf("problem %q does not start with %s:", e.Error(), path)
 		}
 	}
+}
+
+// parseTwice parses with parse twice and fails unless both agree: the
+// same error, or equal values.
+func parseTwice[T any](t *testing.T, parse func() (T, error)) (T, error) {
+	t.Helper()
+	v, err := parse()
+	again, err2 := parse()
+	if (err == nil) != (err2 == nil) || (err != nil && err.Error() != err2.Error()) || (err == nil && !reflect.DeepEqual(v, again)) {
+		t.Fatalf("two parses differ: %v / %v", err, err2)
+	}
+	return v, err
 }
 
 // checkRender renders body as the site does and checks what comes out.
@@ -86,11 +87,7 @@ func FuzzParseReport(f *testing.F) {
 	md := markdown.New(markdown.Options{})
 	const path = "content/reports/2026-10.md"
 	f.Fuzz(func(t *testing.T, src []byte) {
-		r, err := ParseReport(path, src, cfg.Location)
-		again, err2 := ParseReport(path, src, cfg.Location)
-		if (err == nil) != (err2 == nil) || (err != nil && err.Error() != err2.Error()) || (err == nil && !reflect.DeepEqual(r, again)) {
-			t.Fatalf("two parses differ: %v / %v", err, err2)
-		}
+		r, err := parseTwice(t, func() (*Report, error) { return ParseReport(path, src, cfg.Location) })
 		if err != nil {
 			checkRefusal(t, path, src, err)
 			return
@@ -109,11 +106,7 @@ func FuzzParseIncident(f *testing.F) {
 	md := markdown.New(markdown.Options{})
 	const path = "content/incidents/2026-10-14-dns-resolution-failing.md"
 	f.Fuzz(func(t *testing.T, src []byte) {
-		inc, err := ParseIncident(path, src, cfg)
-		again, err2 := ParseIncident(path, src, cfg)
-		if (err == nil) != (err2 == nil) || (err != nil && err.Error() != err2.Error()) || (err == nil && !reflect.DeepEqual(inc, again)) {
-			t.Fatalf("two parses differ: %v / %v", err, err2)
-		}
+		inc, err := parseTwice(t, func() (*Incident, error) { return ParseIncident(path, src, cfg) })
 		if err != nil {
 			checkRefusal(t, path, src, err)
 			return
@@ -138,11 +131,7 @@ func FuzzParseMaintenance(f *testing.F) {
 	md := markdown.New(markdown.Options{})
 	const path = "content/maintenance/2026-09-12-postgresql-16-upgrade.md"
 	f.Fuzz(func(t *testing.T, src []byte) {
-		m, err := ParseMaintenance(path, src, cfg)
-		again, err2 := ParseMaintenance(path, src, cfg)
-		if (err == nil) != (err2 == nil) || (err != nil && err.Error() != err2.Error()) || (err == nil && !reflect.DeepEqual(m, again)) {
-			t.Fatalf("two parses differ: %v / %v", err, err2)
-		}
+		m, err := parseTwice(t, func() (*Maintenance, error) { return ParseMaintenance(path, src, cfg) })
 		if err != nil {
 			checkRefusal(t, path, src, err)
 			return
