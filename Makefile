@@ -5,7 +5,7 @@ PORT     ?= 1313
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo devel)
 LDFLAGS  := -X github.com/bulletin-dev/bulletin/internal/cli.Version=$(VERSION)
 
-.PHONY: run test build check bench clean
+.PHONY: run test fuzz build check bench clean
 
 ## run: build the example site and serve it at http://127.0.0.1:$(PORT) with live reload
 run:
@@ -15,6 +15,22 @@ run:
 test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
+
+# Each fuzz target, as package:name; go test -fuzz takes one per run. The
+# budget is a count of inputs, not seconds, so that a slow or loaded machine
+# still fuzzes each target as much (about 5-20 s each on 2 cores).
+FUZZ_TARGETS := internal/content:FuzzParseReport internal/content:FuzzParseIncident \
+	internal/content:FuzzParseMaintenance internal/content:FuzzDecodeYAML \
+	internal/markdown:FuzzRender internal/config:FuzzParse internal/snapshot:FuzzDecode
+FUZZTIME ?= 10000x
+
+## fuzz: run every fuzz target briefly from its corpus in testdata/fuzz (CI runs it after test)
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t#*:}; \
+		echo "fuzz $$name in ./$$pkg ($(FUZZTIME))"; \
+		$(GO) test ./$$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME); \
+	done
 
 ## build: compile ./bulletin and render the example site into public/
 build:

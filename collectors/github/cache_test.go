@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/bulletin-dev/bulletin/internal/config"
+	"github.com/bulletin-dev/bulletin/internal/treetest"
 )
 
 // operations are the collector's calls, each as a function of a client.
@@ -205,5 +206,57 @@ func TestTokenNotSentElsewhere(t *testing.T) {
 	c.Goal(context.Background(), "milestone: acme/app#3")
 	if len(got) != 1 || got[0] != "" {
 		t.Errorf("redirect target saw Authorization %q", got)
+	}
+}
+
+// TestErrorAnswersNotCached: a 422 whose body echoes the request's
+// Authorization header (as a proxy or a debugging endpoint might), sent
+// with the ETag and Cache-Control of a cacheable answer, leaves nothing
+// under the cache directory that holds the token; the successful answers
+// of the next run are still stored and revalidated with If-None-Match.
+func TestErrorAnswersNotCached(t *testing.T) {
+	f := newFake(t)
+	dir := t.TempDir()
+	withCache := func(o *Options) { o.CacheDir = dir }
+	op := operations(t)["goals"]
+	f.fail("/milestones/3", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("ETag", `W/"echo"`)
+		w.Header().Set("Cache-Control", "private, max-age=60, s-maxage=60")
+		w.Header().Set("X-Echo", r.Header.Get("Authorization"))
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		b, _ := json.Marshal(map[string]string{"message": "Validation Failed: you sent " + r.Header.Get("Authorization")})
+		w.Write(b)
+	})
+	if _, err := op(f.client(t, withCache)); err == nil {
+		t.Fatal("a 422 answer gave no error")
+	}
+	if got := f.countStatus(http.StatusUnprocessableEntity); got != 1 {
+		t.Fatalf("%d answers 422, want 1", got)
+	}
+	assertNotInDir(t, dir, testToken)
+
+	if _, err := op(f.client(t, withCache)); err != nil {
+		t.Fatal(err)
+	}
+	seen := len(f.requests())
+	if _, err := op(f.client(t, withCache)); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range f.requests()[seen:] {
+		if r.IfNoneMatch == "" || r.Status != http.StatusNotModified {
+			t.Errorf("%s answered %d with If-None-Match %q: a success was not stored", r.Path, r.Status, r.IfNoneMatch)
+		}
+	}
+	assertNotInDir(t, dir, testToken)
+}
+
+// assertNotInDir fails when any file under dir contains secret.
+func assertNotInDir(tb testing.TB, dir, secret string) {
+	tb.Helper()
+	for name, b := range treetest.Read(tb, dir) {
+		if bytes.Contains(b, []byte(secret)) {
+			tb.Errorf("%s in the cache contains the token", name)
+		}
 	}
 }

@@ -179,7 +179,8 @@ func New(opts Options) (*Collector, error) {
 }
 
 // roundTripper builds the transport from an HTTPClientConfig file, or from
-// the defaults (follow redirects, HTTP/2) without one.
+// the defaults (follow redirects, HTTP/2) without one. Error answers come
+// out of it without the file's credentials (redactTransport).
 func roundTripper(file string) (http.RoundTripper, error) {
 	cfg := promconfig.DefaultHTTPClientConfig
 	if file != "" {
@@ -193,7 +194,7 @@ func roundTripper(file string) (http.RoundTripper, error) {
 	if err != nil {
 		return nil, fmt.Errorf("prometheus http config %s: %w", file, err)
 	}
-	return rt, nil
+	return &redactTransport{secrets: secretsOf(cfg), next: rt}, nil
 }
 
 // DefaultQuery returns the SLI used when comp sets none: the ratio of

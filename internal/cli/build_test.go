@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -320,12 +321,67 @@ func TestHelpOnEveryCommand(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
+	info, ok := debug.ReadBuildInfo()
+	want := "bulletin " + version(Version, info, ok) + "\n"
 	for _, args := range [][]string{{"version"}, {"--version"}} {
 		var out, errOut bytes.Buffer
 		code := Run(context.Background(), args, Env{Stdout: &out, Stderr: &errOut})
-		if code != 0 || out.String() != "bulletin "+Version+"\n" {
+		if code != 0 || out.String() != want {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out.String(), errOut.String())
 		}
+	}
+}
+
+// TestVersionFromBuildInfo: without a version set by the Makefile's
+// -ldflags, the version is what go build recorded: the module's version
+// (a tag, or a pseudo-version naming the commit) or the VCS revision.
+func TestVersionFromBuildInfo(t *testing.T) {
+	vcs := func(rev, modified string) []debug.BuildSetting {
+		return []debug.BuildSetting{{Key: "-buildmode", Value: "exe"}, {Key: "vcs", Value: "git"},
+			{Key: "vcs.revision", Value: rev}, {Key: "vcs.time", Value: "2026-12-02T22:00:12Z"}, {Key: "vcs.modified", Value: modified}}
+	}
+	const rev = "2ed2a6e041f135bf9030f8b62887e647f47590c6"
+	tests := []struct {
+		name   string
+		linked string
+		info   *debug.BuildInfo
+		ok     bool
+		want   string
+	}{
+		{"set by the Makefile", "v1.4.0-3-g2ed2a6e", &debug.BuildInfo{Main: debug.Module{Version: "v1.4.0"}}, true, "v1.4.0-3-g2ed2a6e"},
+		{"go install of a tag", "devel", &debug.BuildInfo{Main: debug.Module{Version: "v1.4.0"}}, true, "v1.4.0"},
+		{"go build in a clone", "devel", &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261202220012-2ed2a6e041f1"}, Settings: vcs(rev, "false")}, true,
+			"v0.0.0-20261202220012-2ed2a6e041f1"},
+		{"go build with local changes", "devel", &debug.BuildInfo{Main: debug.Module{Version: "v0.0.0-20261202220012-2ed2a6e041f1+dirty"}, Settings: vcs(rev, "true")}, true,
+			"v0.0.0-20261202220012-2ed2a6e041f1+dirty"},
+		{"revision without a module version", "devel", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs(rev, "true")}, true,
+			"devel (revision 2ed2a6e041f1, modified)"},
+		{"no vcs", "devel", &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}}, true, "devel"},
+		{"no build info", "devel", nil, false, "devel"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := version(tt.linked, tt.info, tt.ok); got != tt.want {
+				t.Errorf("version = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestHelpCommand: bulletin help <command> is <command> --help, not the
+// top-level help; an unknown command is a usage error.
+func TestHelpCommand(t *testing.T) {
+	for _, name := range []string{"build", "collect", "incident"} {
+		var out, errOut bytes.Buffer
+		code := Run(context.Background(), []string{"help", name}, Env{Stdout: &out, Stderr: &errOut})
+		if code != 0 || !strings.HasPrefix(out.String(), "Usage: bulletin "+name) || strings.Contains(out.String(), "bulletin publishes monthly") {
+			t.Errorf("help %s: exit %d, stdout %q, stderr %q", name, code, out.String(), errOut.String())
+		}
+	}
+	var out, errOut bytes.Buffer
+	if code := Run(context.Background(), []string{"help", "frobnicate"}, Env{Stdout: &out, Stderr: &errOut}); code != exitUsage ||
+		!strings.Contains(errOut.String(), `unknown command "frobnicate"`) {
+		t.Errorf("help frobnicate: exit %d, stderr %q", code, errOut.String())
 	}
 }
 

@@ -12,9 +12,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
+	// The site's time zone must load on a host or in a container without
+	// zoneinfo: the binary carries its own (about 450 KB).
+	_ "time/tzdata"
 
 	"github.com/bulletin-dev/bulletin/internal/config"
 	"github.com/bulletin-dev/bulletin/internal/diag"
@@ -22,6 +26,7 @@ import (
 
 // Version is the program version, set at link time with
 // -ldflags "-X github.com/bulletin-dev/bulletin/internal/cli.Version=v1.2.3".
+// Left at "devel", the version command reads the build info instead.
 var Version = "devel"
 
 // Env is the outside world as a command sees it.
@@ -94,6 +99,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if env.Stdin == nil {
 		env.Stdin = strings.NewReader("")
 	}
+	if len(args) == 2 && args[0] == "help" {
+		// bulletin help build is bulletin build --help.
+		args = []string{args[1], "--help"}
+	}
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		usage(env.Stdout)
 		if len(args) == 0 {
@@ -146,7 +155,7 @@ func usage(w io.Writer) {
 	for _, c := range cs {
 		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'bulletin <command> --help' for a command's flags.")
+	fmt.Fprintln(w, "\nRun 'bulletin help <command>' or 'bulletin <command> --help' for a command's flags.")
 }
 
 func plural(n int) string {
@@ -232,6 +241,36 @@ func runVersion(_ context.Context, env Env, args []string) error {
 	if err := parse(fs, env, args); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "bulletin %s\n", Version)
+	info, ok := debug.ReadBuildInfo()
+	fmt.Fprintf(env.Stdout, "bulletin %s\n", version(Version, info, ok))
 	return nil
+}
+
+// version is v when set at link time; otherwise the main module's version
+// and VCS revision from the build info that go build and go install
+// record ("v1.2.3", "v0.0.0-20261202220012-2ed2a6e041f1+dirty", or
+// "devel (revision 2ed2a6e041f1, modified)"), and "devel" when there is
+// none.
+func version(v string, info *debug.BuildInfo, ok bool) string {
+	if v != "devel" || !ok || info == nil {
+		return v
+	}
+	if mv := info.Main.Version; mv != "" && mv != "(devel)" {
+		v = mv
+	}
+	var rev, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = ", modified"
+			}
+		}
+	}
+	if rev == "" || strings.Contains(v, rev[:min(12, len(rev))]) {
+		return v // a pseudo-version names the revision (and +dirty) already
+	}
+	return fmt.Sprintf("%s (revision %.12s%s)", v, rev, modified)
 }

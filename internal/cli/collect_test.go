@@ -518,3 +518,46 @@ func TestRedactWriter(t *testing.T) {
 		t.Errorf("redactErr: %v", err)
 	}
 }
+
+// TestCollectCommandQuiet is the README's hourly cron job: collect -q
+// prints nothing when it succeeds, so cron mails nothing, and everything
+// a plain run would have printed, and the failure, when it fails.
+func TestCollectCommandQuiet(t *testing.T) {
+	s := newCollectSite(t, collectReport)
+	for _, args := range [][]string{{"-q"}, {"--only", "prometheus", "--month", "2026-11", "-q"}} {
+		if code := s.run(t, false, args...); code != 0 || s.stdout.Len()+s.stderr.Len() != 0 {
+			t.Errorf("collect %v succeeded with exit %d and printed %q %q", args, code, s.stdout.String(), s.stderr.String())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(s.dir, "data", "2026-11.json")); err != nil {
+		t.Errorf("collect -q wrote nothing: %v", err)
+	}
+	s.gh.fail = map[string]bool{"acme/web": true}
+	s.now = s.now.Add(time.Hour)
+	if code := s.run(t, false, "-q"); code != 1 {
+		t.Fatalf("exit %d, want 1", code)
+	}
+	for _, want := range []string{"issues acme/web:", "422", "bulletin collect: github: 1 of 5 items failed", "wrote "} {
+		if !strings.Contains(s.stderr.String(), want) {
+			t.Errorf("a failed collect -q does not say %q:\n%s", want, s.stderr.String())
+		}
+	}
+	s.assertNoToken(t)
+}
+
+// TestREADMECronIsQuiet: the README's hourly collect runs with -q, or cron
+// mails its summary every hour.
+func TestREADMECronIsQuiet(t *testing.T) {
+	for _, line := range strings.Split(readmeBlock(t, "## Publishing from cron", "cron"), "\n") {
+		if !strings.Contains(line, "bulletin collect") || !strings.HasPrefix(line, "30 * * * *") {
+			continue
+		}
+		_, cmd, _ := strings.Cut(line, "bulletin collect")
+		cmd, _, _ = strings.Cut(cmd, "&&")
+		if !strings.Contains(" "+cmd+" ", " -q ") {
+			t.Errorf("the hourly cron line runs collect without -q: %s", line)
+		}
+		return
+	}
+	t.Error("the README has no hourly cron line running bulletin collect")
+}

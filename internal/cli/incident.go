@@ -84,10 +84,12 @@ func (s *statusFlags) load(env Env) (*desk.Desk, time.Time, error) {
 	return d, at, nil
 }
 
-// oncallErr turns the desk's refusal of a request into a usage error.
+// oncallErr turns the desk's refusal of a malformed request into a usage
+// error (exit 2); a refusal by the site's files (an unknown slug, an
+// incident already resolved) is a plain failure (exit 1).
 func oncallErr(err error) error {
 	var re *desk.RequestError
-	if errors.As(err, &re) {
+	if errors.As(err, &re) && re.Usage {
 		return fmt.Errorf("%w: %s", errUsage, re.Msg)
 	}
 	return err

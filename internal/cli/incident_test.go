@@ -150,7 +150,7 @@ func TestIncidentNewDefaultsAndSlugs(t *testing.T) {
 	}
 	// A maintenance window takes the namespace too.
 	mustRun(t, dir, now, "maintenance", "new", "Overlap", "--start", "2026-11-01T10:00", "--end", "2026-11-01T11:00", "--slug", "taken")
-	if r := bulletin(t, dir, now, "incident", "new", "x", "--impact", "minor", "--slug", "taken"); r.code != exitUsage || !strings.Contains(r.stderr, `--slug "taken" is already used by`) {
+	if r := bulletin(t, dir, now, "incident", "new", "x", "--impact", "minor", "--slug", "taken"); r.code != exitFailure || !strings.Contains(r.stderr, `--slug "taken" is already used by`) {
 		t.Errorf("slug shared with maintenance: %d %s", r.code, r.stderr)
 	}
 	cfg := loadCfg(t, dir)
@@ -300,40 +300,48 @@ func TestBadArgumentsChangeNothing(t *testing.T) {
 		name string
 		args []string
 		want string
+		// code is 2 for a bad command line, 1 when the site's files
+		// refuse a well-formed request.
+		code int
 	}{
-		{"unknown slug", []string{"incident", "update", "nope", "-m", "x"}, `unknown incident "nope"`},
-		{"unknown component", []string{"incident", "update", "open", "-m", "x", "--component", "dns2=major_outage"}, `unknown component "dns2" (known: db, dns, web)`},
-		{"unknown component on new", []string{"incident", "new", "X", "--impact", "minor", "--components", "dns,mail"}, `unknown component "mail"`},
-		{"unknown status", []string{"incident", "update", "open", "-m", "x", "--status", "fixing"}, `--status "fixing": want one of investigating, identified, monitoring, resolved, postmortem`},
-		{"unknown component status", []string{"incident", "update", "open", "-m", "x", "--component", "dns=down"}, `unknown component status "down" for dns`},
-		{"resolving twice", []string{"incident", "resolve", "done", "-m", "again"}, "incident done is already resolved (at 2026-10-14T09:30:00Z)"},
-		{"update on resolved", []string{"incident", "update", "done", "-m", "x", "--status", "monitoring"}, "incident done was resolved at 2026-10-14T09:30:00Z; only --status postmortem may follow"},
-		{"postmortem on open", []string{"incident", "update", "open", "-m", "x", "--status", "postmortem"}, "a postmortem follows a resolved incident"},
-		{"resolve through update", []string{"incident", "update", "open", "-m", "x", "--status", "resolved"}, "to resolve, run: bulletin incident resolve open"},
-		{"invalid impact", []string{"incident", "new", "X", "--impact", "huge"}, `--impact "huge": want one of none, minor, major, critical`},
-		{"missing impact", []string{"incident", "new", "X"}, `--impact "": want one of`},
-		{"missing -m on update", []string{"incident", "update", "open"}, `-m "message" is required`},
-		{"missing -m on resolve", []string{"incident", "resolve", "open"}, `-m "message" is required`},
-		{"resolved status on new", []string{"incident", "new", "X", "--impact", "minor", "--status", "resolved"}, "a new incident is investigating, identified or monitoring"},
-		{"bad slug", []string{"incident", "new", "X", "--impact", "minor", "--slug", "Bad Slug"}, `--slug "Bad Slug" is not URL-safe`},
-		{"update before last", []string{"incident", "update", "open", "-m", "x", "--at", "2026-10-14T08:00:00Z"}, "--at 2026-10-14T08:00:00Z is before the incident's last update (2026-10-14T09:00:00Z)"},
-		{"bad --at", []string{"incident", "update", "open", "-m", "x", "--at", "soon"}, `--at: "soon" is not a date`},
-		{"update in the future", []string{"incident", "update", "open", "-m", "x", "--at", "2062-01-01T00:00:00Z"}, "--at 2062-01-01T00:00:00Z is in the future (now is 2026-10-14T10:00:00Z): give the time the event happened"},
-		{"resolve in the future", []string{"incident", "resolve", "open", "-m", "x", "--at", "2026-10-14T10:06:00Z"}, "--at 2026-10-14T10:06:00Z is in the future (now is 2026-10-14T10:00:00Z)"},
-		{"new in the future", []string{"incident", "new", "X", "--impact", "minor", "--components", "dns", "--at", "2031-03-01T12:00:00Z"}, "--at 2031-03-01T12:00:00Z is in the future"},
-		{"toml refused", []string{"incident", "update", "toml", "-m", "x"}, "has TOML front matter: bulletin edits YAML front matter only"},
-		{"no title", []string{"incident", "new", "--impact", "minor"}, "want one title"},
-		{"unknown subcommand", []string{"incident", "close", "open"}, `unknown subcommand "close"`},
-		{"maintenance ends before it starts", []string{"maintenance", "new", "W", "--start", "2026-12-01T22:00", "--end", "2026-12-01T21:00", "--components", "db"}, "the window ends (2026-12-01T20:00:00Z) before it starts (2026-12-01T21:00:00Z)"},
-		{"maintenance unknown component", []string{"maintenance", "new", "W", "--start", "2026-12-01T22:00", "--end", "2026-12-01T23:00", "--components", "dbx"}, `unknown component "dbx"`},
-		{"maintenance without end", []string{"maintenance", "new", "W", "--start", "2026-12-01T22:00"}, "--start and --end are required"},
+		{"unknown slug", []string{"incident", "update", "nope", "-m", "x"}, `unknown incident "nope"`, exitFailure},
+		{"typo in slug", []string{"incident", "update", "opne", "-m", "x"}, `did you mean "open"?`, exitFailure},
+		{"slug suggestion", []string{"incident", "resolve", "don", "-m", "x"}, `did you mean "done"?`, exitFailure},
+		{"unknown component", []string{"incident", "update", "open", "-m", "x", "--component", "dns2=major_outage"}, `unknown component "dns2" (known: db, dns, web)`, exitUsage},
+		{"unknown component on new", []string{"incident", "new", "X", "--impact", "minor", "--components", "dns,mail"}, `unknown component "mail"`, exitUsage},
+		{"unknown status", []string{"incident", "update", "open", "-m", "x", "--status", "fixing"}, `--status "fixing": want one of investigating, identified, monitoring, resolved, postmortem`, exitUsage},
+		{"unknown component status", []string{"incident", "update", "open", "-m", "x", "--component", "dns=down"}, `unknown component status "down" for dns`, exitUsage},
+		{"resolving twice", []string{"incident", "resolve", "done", "-m", "again"}, "incident done is already resolved (at 2026-10-14T09:30:00Z)", exitFailure},
+		{"update on resolved", []string{"incident", "update", "done", "-m", "x", "--status", "monitoring"}, "incident done was resolved at 2026-10-14T09:30:00Z; only --status postmortem may follow", exitFailure},
+		{"postmortem on open", []string{"incident", "update", "open", "-m", "x", "--status", "postmortem"}, "a postmortem follows a resolved incident", exitFailure},
+		{"resolve through update", []string{"incident", "update", "open", "-m", "x", "--status", "resolved"}, "to resolve, run: bulletin incident resolve open", exitUsage},
+		{"invalid impact", []string{"incident", "new", "X", "--impact", "huge"}, `--impact "huge": want one of none, minor, major, critical`, exitUsage},
+		{"missing impact", []string{"incident", "new", "X"}, `--impact "": want one of`, exitUsage},
+		{"missing -m on update", []string{"incident", "update", "open"}, `-m "message" is required`, exitUsage},
+		{"missing -m on resolve", []string{"incident", "resolve", "open"}, `-m "message" is required`, exitUsage},
+		{"resolved status on new", []string{"incident", "new", "X", "--impact", "minor", "--status", "resolved"}, "a new incident is investigating, identified or monitoring", exitUsage},
+		{"bad slug", []string{"incident", "new", "X", "--impact", "minor", "--slug", "Bad Slug"}, `--slug "Bad Slug" is not URL-safe`, exitUsage},
+		{"update before last", []string{"incident", "update", "open", "-m", "x", "--at", "2026-10-14T08:00:00Z"}, "--at 2026-10-14T08:00:00Z is before the incident's last update (2026-10-14T09:00:00Z)", exitFailure},
+		{"bad --at", []string{"incident", "update", "open", "-m", "x", "--at", "soon"}, `--at: "soon" is not a date`, exitUsage},
+		{"update in the future", []string{"incident", "update", "open", "-m", "x", "--at", "2062-01-01T00:00:00Z"}, "--at 2062-01-01T00:00:00Z is in the future (now is 2026-10-14T10:00:00Z): give the time the event happened", exitUsage},
+		{"resolve in the future", []string{"incident", "resolve", "open", "-m", "x", "--at", "2026-10-14T10:06:00Z"}, "--at 2026-10-14T10:06:00Z is in the future (now is 2026-10-14T10:00:00Z)", exitUsage},
+		{"new in the future", []string{"incident", "new", "X", "--impact", "minor", "--components", "dns", "--at", "2031-03-01T12:00:00Z"}, "--at 2031-03-01T12:00:00Z is in the future", exitUsage},
+		{"toml refused", []string{"incident", "update", "toml", "-m", "x"}, "has TOML front matter: bulletin edits YAML front matter only", exitFailure},
+		{"no title", []string{"incident", "new", "--impact", "minor"}, "want one title", exitUsage},
+		{"unknown subcommand", []string{"incident", "close", "open"}, `unknown subcommand "close"`, exitUsage},
+		{"maintenance ends before it starts", []string{"maintenance", "new", "W", "--start", "2026-12-01T22:00", "--end", "2026-12-01T21:00", "--components", "db"}, "the window ends (2026-12-01T20:00:00Z) before it starts (2026-12-01T21:00:00Z)", exitUsage},
+		{"maintenance unknown component", []string{"maintenance", "new", "W", "--start", "2026-12-01T22:00", "--end", "2026-12-01T23:00", "--components", "dbx"}, `unknown component "dbx"`, exitUsage},
+		{"maintenance without end", []string{"maintenance", "new", "W", "--start", "2026-12-01T22:00"}, "--start and --end are required", exitUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			before := snapshotDir(t, dir)
 			r := bulletin(t, dir, now, tt.args...)
-			if r.code == 0 {
-				t.Fatalf("exit 0, stdout %q", r.stdout)
+			if r.code != tt.code {
+				t.Errorf("exit %d, want %d; stdout %q", r.code, tt.code, r.stdout)
+			}
+			if usage := strings.Contains(r.stderr, ": usage: "); usage != (tt.code == exitUsage) {
+				t.Errorf("stderr %q: a usage error is %v, want %v", r.stderr, usage, tt.code == exitUsage)
 			}
 			if !strings.Contains(r.stderr, tt.want) {
 				t.Errorf("stderr %q, want it to contain %q", r.stderr, tt.want)

@@ -115,11 +115,20 @@ func TestSilenceCommands(t *testing.T) {
 		{"silence", "new", "api", "-m", "no duration"},
 		{"silence", "new", "api", "--for", "1h", "--until", "2026-11-22T15:00", "-m", "both"},
 		{"silence", "new", "api", "--for", "1h"},
-		{"silence", "lift", "2026-11-22-api"},
 		{"silence", "frobnicate"},
 	} {
 		if r := bulletin(t, dir, "2026-11-22T14:00:00Z", args...); r.code != 2 {
 			t.Errorf("%v: exit %d, want 2\n%s", args, r.code, r.stderr)
+		}
+	}
+	// Refusals by the site's files are failures, not usage errors.
+	for args, want := range map[[2]string]string{
+		{"lift", "2026-11-22-api"}: "already ended",
+		{"lift", "2026-11-22-apj"}: `did you mean "2026-11-22-api"?`,
+	} {
+		r := bulletin(t, dir, "2026-11-22T14:00:00Z", "silence", args[0], args[1])
+		if r.code != 1 || strings.Contains(r.stderr, "usage:") || !strings.Contains(r.stderr, want) {
+			t.Errorf("silence %v: exit %d, want 1 saying %q without usage:\n%s", args, r.code, want, r.stderr)
 		}
 	}
 }

@@ -127,7 +127,7 @@ func TestMaintenanceUpdateNoteAfterClockEnd(t *testing.T) {
 		t.Fatalf("updates %+v", m[0].Updates)
 	}
 	r := bulletin(t, dir, "2026-12-01T23:40:00Z", "maintenance", "update", "2026-12-01-switch-swap", "-m", "again")
-	if r.code != exitUsage || !strings.Contains(r.stderr, "was already completed at 2026-12-01T23:30:00Z") {
+	if r.code != exitFailure || !strings.Contains(r.stderr, "was already completed at 2026-12-01T23:30:00Z") {
 		t.Errorf("completing twice: exit %d, %s", r.code, r.stderr)
 	}
 }

@@ -46,15 +46,26 @@ func New(cfg *config.Config, dir string) *Desk {
 
 // RequestError is a request the desk refuses as asked: a bad value, an
 // unknown slug, or an edit the file's state does not allow. Msg says what
-// to do instead; the command line reports it as a usage error.
+// to do instead.
 type RequestError struct {
 	Msg string
+	// Usage is true when the request itself is malformed (a bad flag
+	// value, a missing message), which the command line reports as a
+	// usage error; false when it is well formed but the site's files
+	// refuse it (an unknown slug, an incident already resolved).
+	Usage bool
 }
 
 // Error returns Msg.
 func (e *RequestError) Error() string { return e.Msg }
 
+// requestErrorf refuses a malformed request.
 func requestErrorf(format string, args ...any) error {
+	return &RequestError{Msg: fmt.Sprintf(format, args...), Usage: true}
+}
+
+// refusef refuses a well-formed request that the site's files do not allow.
+func refusef(format string, args ...any) error {
 	return &RequestError{Msg: fmt.Sprintf(format, args...)}
 }
 

@@ -148,13 +148,13 @@ func (d *Desk) UpdateIncident(u IncidentUpdate) (string, error) {
 		status = inc.Status()
 	}
 	if inc.IsResolved() && status != content.StatusPostmortem {
-		return "", requestErrorf("incident %s was resolved at %s; only --status postmortem may follow (edit the file to reopen it)", inc.Slug, stamp(inc.Resolved))
+		return "", refusef("incident %s was resolved at %s; only --status postmortem may follow (edit the file to reopen it)", inc.Slug, stamp(inc.Resolved))
 	}
 	if !inc.IsResolved() && status == content.StatusPostmortem {
-		return "", requestErrorf("a postmortem follows a resolved incident: run bulletin incident resolve %s first", inc.Slug)
+		return "", refusef("a postmortem follows a resolved incident: run bulletin incident resolve %s first", inc.Slug)
 	}
 	if inc.IsResolved() && len(u.Changes) > 0 {
-		return "", requestErrorf("incident %s is resolved; its components are back to operational", inc.Slug)
+		return "", refusef("incident %s is resolved; its components are back to operational", inc.Slug)
 	}
 	if err := checkAfterLast(inc, at); err != nil {
 		return "", err
@@ -201,7 +201,7 @@ func (d *Desk) ResolveIncident(r IncidentResolution) (string, error) {
 		return "", err
 	}
 	if inc.IsResolved() {
-		return "", requestErrorf(`incident %s is already resolved (at %s); add a post-mortem with: bulletin incident update %s --status postmortem -m "..."`, inc.Slug, stamp(inc.Resolved), inc.Slug)
+		return "", refusef(`incident %s is already resolved (at %s); add a post-mortem with: bulletin incident update %s --status postmortem -m "..."`, inc.Slug, stamp(inc.Resolved), inc.Slug)
 	}
 	if err := checkAfterLast(inc, at); err != nil {
 		return "", err
@@ -233,7 +233,7 @@ func (d *Desk) openIncident(slug string) (string, []byte, *content.Incident, err
 	path := filepath.Join(d.incidentsDir, slug+".md")
 	src, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return "", nil, nil, requestErrorf("unknown incident %q: no %s (run bulletin incident list)", slug, path)
+		return "", nil, nil, refusef("unknown incident %q: no %s%s (run bulletin incident list)", slug, path, didYouMean(d.incidentsDir, slug))
 	}
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("read incident: %w", err)
@@ -251,7 +251,7 @@ func (d *Desk) openIncident(slug string) (string, []byte, *content.Incident, err
 
 func checkAfterLast(inc *content.Incident, at time.Time) error {
 	if n := len(inc.Updates); n > 0 && at.Before(inc.Updates[n-1].At) {
-		return requestErrorf("--at %s is before the incident's last update (%s)", stamp(at), stamp(inc.Updates[n-1].At))
+		return refusef("--at %s is before the incident's last update (%s)", stamp(at), stamp(inc.Updates[n-1].At))
 	}
 	return nil
 }

@@ -114,7 +114,7 @@ func (d *Desk) UpdateMaintenance(u MaintenanceUpdate) (string, error) {
 		return "", err
 	}
 	if n := len(m.Updates); n > 0 && at.Before(m.Updates[n-1].At) {
-		return "", requestErrorf("--at %s is before the window's last update (%s)", stamp(at), stamp(m.Updates[n-1].At))
+		return "", refusef("--at %s is before the window's last update (%s)", stamp(at), stamp(m.Updates[n-1].At))
 	}
 	current := m.StatusAt(at)
 	status := u.Status
@@ -122,12 +122,12 @@ func (d *Desk) UpdateMaintenance(u MaintenanceUpdate) (string, error) {
 		status = current
 	}
 	if n := len(m.Updates); n > 0 && m.Updates[n-1].Status == content.MaintenanceCompleted {
-		return "", requestErrorf("maintenance %s was already completed at %s", m.Slug, stamp(m.Updates[n-1].At))
+		return "", refusef("maintenance %s was already completed at %s", m.Slug, stamp(m.Updates[n-1].At))
 	}
 	if maintenanceRank(status) < maintenanceRank(current) {
 		// The clock has moved the window on (it opened or closed at its
 		// scheduled time); a written update cannot take it back.
-		return "", requestErrorf("maintenance %s is %s at %s; its status cannot go back to %s (change scheduled_for or scheduled_until in %s to reschedule it)", m.Slug, current, stamp(at), status, path)
+		return "", refusef("maintenance %s is %s at %s; its status cannot go back to %s (change scheduled_for or scheduled_until in %s to reschedule it)", m.Slug, current, stamp(at), status, path)
 	}
 	f, err := fm.Parse(path, src)
 	if err != nil {
@@ -153,7 +153,7 @@ func (d *Desk) openMaintenance(slug string) (string, []byte, *content.Maintenanc
 	path := filepath.Join(d.maintenanceDir, slug+".md")
 	src, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return "", nil, nil, requestErrorf("unknown maintenance window %q: no %s (run bulletin maintenance list)", slug, path)
+		return "", nil, nil, refusef("unknown maintenance window %q: no %s%s (run bulletin maintenance list)", slug, path, didYouMean(d.maintenanceDir, slug))
 	}
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("read maintenance: %w", err)

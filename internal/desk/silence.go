@@ -73,7 +73,7 @@ func (d *Desk) Silence(r NewSilence) (string, error) {
 		return "", err
 	}
 	if len(d.cfg.LiveRules(r.Component)) == 0 {
-		return "", requestErrorf("component %q has no live rules in config.toml: there is no automatic status to silence", r.Component)
+		return "", refusef("component %q has no live rules in config.toml: there is no automatic status to silence", r.Component)
 	}
 	at, until := when(r.At), when(r.Until)
 	slug := r.Slug
@@ -86,7 +86,7 @@ func (d *Desk) Silence(r NewSilence) (string, error) {
 	} else if !content.ValidSlug(slug) {
 		return "", requestErrorf("--slug %q is not URL-safe: use lowercase letters, digits and -", slug)
 	} else if d.silenceExists(slug) {
-		return "", requestErrorf("--slug %q is already used by %s", slug, d.silencePath(slug))
+		return "", refusef("--slug %q is already used by %s", slug, d.silencePath(slug))
 	}
 	pairs := []fm.Pair{
 		fm.KV("component", fm.Str(r.Component)),
@@ -118,7 +118,7 @@ func (d *Desk) LiftSilence(slug string, at time.Time) (string, error) {
 	path := d.silencePath(slug)
 	src, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return "", requestErrorf("no silence %q: %s does not exist (run bulletin silence list)", slug, path)
+		return "", refusef("no silence %q: %s does not exist%s (run bulletin silence list)", slug, path, didYouMean(d.silencesDir, slug))
 	}
 	if err != nil {
 		return "", err
@@ -129,10 +129,10 @@ func (d *Desk) LiftSilence(slug string, at time.Time) (string, error) {
 	}
 	at = when(at)
 	if !at.Before(s.Until) {
-		return "", requestErrorf("silence %s already ended at %s", slug, s.Until.Format(listTime))
+		return "", refusef("silence %s already ended at %s", slug, s.Until.Format(listTime))
 	}
 	if !at.After(s.Start) {
-		return "", requestErrorf("silence %s starts at %s: remove the file to cancel it", slug, s.Start.Format(listTime))
+		return "", refusef("silence %s starts at %s: remove the file to cancel it", slug, s.Start.Format(listTime))
 	}
 	ed, err := fm.Parse(path, src)
 	if err != nil {

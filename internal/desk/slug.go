@@ -22,7 +22,7 @@ func (d *Desk) newSlug(given, title string, at time.Time) (string, error) {
 			return "", requestErrorf("--slug %q is not URL-safe: use lowercase letters, digits and -", given)
 		}
 		if p, ok := d.slugTaken(given); ok {
-			return "", requestErrorf("--slug %q is already used by %s", given, p)
+			return "", refusef("--slug %q is already used by %s", given, p)
 		}
 		return given, nil
 	}
@@ -83,4 +83,55 @@ func slugify(s string) string {
 		out = out[:i]
 	}
 	return out
+}
+
+// didYouMean returns `; did you mean "x"?` naming the slug of dir closest
+// to given, or "" when none is close: at most two edits or a third of its
+// letters apart, or containing it whole (the slug without its date).
+func didYouMean(dir, given string) string {
+	entries, _ := os.ReadDir(dir)
+	best, bestDist := "", max(2, len(given)/3)+1
+	for _, e := range entries {
+		slug, ok := strings.CutSuffix(e.Name(), ".md")
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		dist := editDistance(given, slug)
+		if len(given) >= 4 && strings.Contains(slug, given) {
+			dist = min(dist, 1)
+		}
+		if dist < bestDist {
+			best, bestDist = slug, dist
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", best)
+}
+
+// editDistance is the edit distance of two ASCII slugs, counting a swap
+// of two neighbouring letters as one edit (optimal string alignment).
+func editDistance(a, b string) int {
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(a)][len(b)]
 }

@@ -46,17 +46,25 @@ func (l *List) Add(path string, err error) {
 	if err == nil {
 		return
 	}
-	var le *ListError
-	if errors.As(err, &le) {
-		l.errs = append(l.errs, le.Errs...)
-		return
-	}
-	var de *Error
-	if errors.As(err, &de) {
-		l.errs = append(l.errs, de)
+	if ps := Problems(err); ps != nil {
+		l.errs = append(l.errs, ps...)
 		return
 	}
 	l.errs = append(l.errs, &Error{Path: path, Msg: err.Error()})
+}
+
+// Problems returns the problems err is made of: a *ListError's, or an
+// *Error alone; nil when err holds neither.
+func Problems(err error) []*Error {
+	var le *ListError
+	if errors.As(err, &le) {
+		return le.Errs
+	}
+	var de *Error
+	if errors.As(err, &de) {
+		return []*Error{de}
+	}
+	return nil
 }
 
 // Addf records a formatted problem at path and line.

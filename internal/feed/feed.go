@@ -6,6 +6,7 @@ package feed
 
 import (
 	"fmt"
+	"html"
 	"sort"
 	"strings"
 	"time"
@@ -34,10 +35,12 @@ type Item struct {
 	// Link is the item's absolute URL.
 	Link string
 	// ID is stable across builds and never reused (e.g. a tag: URI).
-	ID          string
-	Published   time.Time
-	Updated     time.Time
-	Authors     []string
+	ID        string
+	Published time.Time
+	Updated   time.Time
+	Authors   []string
+	// Summary is plain text, never markup: it is escaped where a format
+	// takes HTML (RSS description, Atom summary type="html").
 	Summary     string
 	ContentHTML string
 }
@@ -119,6 +122,15 @@ func Render(f Feed) (Documents, error) {
 		gf.Items = append(gf.Items, gi)
 	}
 	var d Documents
+	// JSON Feed's summary is plain text; RSS's description and Atom's
+	// summary (type="html") are HTML, so the text is escaped for those two.
+	js, err := gf.ToJSON()
+	if err != nil {
+		return d, fmt.Errorf("json feed: %w", err)
+	}
+	for _, gi := range gf.Items {
+		gi.Description = html.EscapeString(gi.Description)
+	}
 	rss, err := gf.ToRss()
 	if err != nil {
 		return d, fmt.Errorf("rss: %w", err)
@@ -126,10 +138,6 @@ func Render(f Feed) (Documents, error) {
 	atom, err := gf.ToAtom()
 	if err != nil {
 		return d, fmt.Errorf("atom: %w", err)
-	}
-	js, err := gf.ToJSON()
-	if err != nil {
-		return d, fmt.Errorf("json feed: %w", err)
 	}
 	d.RSS = []byte(rss + "\n")
 	d.Atom = []byte(atom + "\n")

@@ -2,6 +2,7 @@ package feed
 
 import (
 	"bytes"
+	"html"
 	"strings"
 	"testing"
 	"time"
@@ -55,5 +56,42 @@ func TestRenderParsesBack(t *testing.T) {
 	again, _ := Render(f)
 	if !bytes.Equal(again.RSS, docs.RSS) || !bytes.Equal(again.Atom, docs.Atom) || !bytes.Equal(again.JSON, docs.JSON) {
 		t.Error("rendering twice differs")
+	}
+}
+
+// TestSummaryIsText: a summary is text in every format. RSS's description
+// and Atom's summary type="html" hold HTML, so there the text must come
+// out of the reader's HTML as the same text, never as live markup; JSON
+// Feed's summary is the text itself.
+func TestSummaryIsText(t *testing.T) {
+	const summary = `Moved <script>alert("x")</script> & "tuned" the <b>cache</b>`
+	docs, err := Render(Feed{Title: "t", Link: "https://ops.example.org/", Items: []Item{{
+		Title: "October", Link: "https://ops.example.org/reports/2026/10/", ID: "tag:x",
+		Published: time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC), Summary: summary, ContentHTML: "<p>body</p>",
+	}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		doc  []byte
+		html bool // the field holds HTML
+	}{{"rss", docs.RSS, true}, {"atom", docs.Atom, true}, {"json", docs.JSON, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			parsed, err := gofeed.NewParser().Parse(bytes.NewReader(tc.doc))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := parsed.Items[0].Description
+			if tc.html {
+				if strings.Contains(got, "<script") || strings.Contains(got, "<b>") {
+					t.Errorf("summary is live markup in a reader: %q", got)
+				}
+				got = html.UnescapeString(got)
+			}
+			if got != summary {
+				t.Errorf("summary reads %q, want the text %q", got, summary)
+			}
+		})
 	}
 }
