@@ -163,7 +163,7 @@ func (b *bench) all() error {
 	fmt.Fprintf(b.out, "bulletin bench — %s, %d CPUs, %s, %d rounds per figure (medians)\n\n", runtime.GOOS+"/"+runtime.GOARCH, runtime.NumCPU(), runtime.Version(), b.cfg.rounds)
 	steps := map[string]func() error{
 		"scale": b.scale, "incident": b.incidentUpdate, "pages": b.pageSizes,
-		"live": b.liveCycle, "hugo": b.versusHugo, "go": b.goBenchmarks,
+		"live": b.liveCycle, "hugo": b.versusHugo, "firstrun": b.firstRun, "go": b.goBenchmarks,
 	}
 	for _, name := range sections {
 		if !b.cfg.wants(name) {
@@ -207,21 +207,23 @@ func (b *bench) build(dir string, cold bool) (sample, error) {
 	return s, err
 }
 
-// buildRounds runs rounds cold and rounds warm builds, alternating.
-func (b *bench) buildRounds(dir string) (cold, warm stats, err error) {
-	var cs, ws []sample
-	for i := 0; i < b.cfg.rounds; i++ {
-		c, err := b.build(dir, true)
-		if err != nil {
-			return cold, warm, err
-		}
-		w, err := b.build(dir, false)
-		if err != nil {
-			return cold, warm, err
-		}
-		cs, ws = append(cs, c), append(ws, w)
+// buildRounds runs rounds cold builds (those of a fresh clone: no .cache/,
+// no public/) and rounds warm builds, alternating, and with Hugo's builds
+// of the same pages in hugoDir when it is not "".
+func (b *bench) buildRounds(dir, hugoDir string) (cold, warm stats, hugo []stats, err error) {
+	bulletin := []*timed{
+		{name: "cold", fn: func() (sample, error) { return b.freshBuild(dir) }},
+		{name: "warm", fn: func() (sample, error) { return b.build(dir, false) }},
 	}
-	return summarize(cs), summarize(ws), nil
+	var hr []*timed
+	if hugoDir != "" {
+		hr = b.hugoRuns(hugoDir)
+	}
+	st, err := b.alternate("builds of "+filepath.Base(dir), bulletin, hr)
+	if err != nil {
+		return cold, warm, nil, err
+	}
+	return st[0], st[1], st[2:], nil
 }
 
 func (b *bench) scale() error {
@@ -230,7 +232,12 @@ func (b *bench) scale() error {
 		list = sizes[:2]
 	}
 	base := map[int]stats{}
-	fmt.Fprintln(b.out, "## Build at scale (cold: no build cache; no change: second build, cache warm)")
+	type hugoRow struct {
+		size size
+		st   []stats
+	}
+	var hugoRows []hugoRow
+	fmt.Fprintln(b.out, "## Build at scale (cold: a fresh clone's first build, no .cache/ and no public/; no change: second build, cache warm)")
 	fmt.Fprintln(b.out)
 	tw := tabwriter.NewWriter(b.out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "reports\tincidents\tpages\tcold build\tCPU\tpages/s\tpeak RSS\tper incident\tno-change build\tpeak RSS\t")
@@ -241,7 +248,7 @@ func (b *bench) scale() error {
 			if err != nil {
 				return err
 			}
-			cold, _, err := b.buildRounds(dir)
+			cold, _, _, err := b.buildRounds(dir, "")
 			if err != nil {
 				return err
 			}
@@ -252,9 +259,20 @@ func (b *bench) scale() error {
 		if err != nil {
 			return err
 		}
-		cold, warm, err := b.buildRounds(dir)
+		hugoDir := ""
+		if s.incidents >= 10000 && b.hugo != "" {
+			// The same pages built by Hugo, so the ratio is visible.
+			hugoDir = dir + "-hugo"
+			if _, err := benchgen.HugoSite(dir, hugoDir); err != nil {
+				return fmt.Errorf("write hugo site: %w", err)
+			}
+		}
+		cold, warm, hugo, err := b.buildRounds(dir, hugoDir)
 		if err != nil {
 			return err
+		}
+		if hugo != nil {
+			hugoRows = append(hugoRows, hugoRow{s, hugo})
 		}
 		pages, err := countPages(filepath.Join(dir, "public"))
 		if err != nil {
@@ -281,6 +299,18 @@ func (b *bench) scale() error {
 		fmt.Fprintf(b.out, "%d reports %s", s.reports, ms(base[s.reports].wall))
 	}
 	fmt.Fprint(b.out, "\n\n")
+	for _, h := range hugoRows {
+		res := b.results[h.size]
+		fmt.Fprintf(b.out, "Hugo building the same %s pages (reports and incidents, minimal templates):\n\n", thousands(h.size.reports+h.size.incidents))
+		tw := tabwriter.NewWriter(b.out, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "build\twall\tCPU\tpeak RSS\tbulletin cold vs it (wall)\tbulletin cold vs it (RSS)\t")
+		for i, r := range b.hugoRuns("") {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", r.name, ms(h.st[i].wall), ms(h.st[i].cpu), mb(h.st[i].rssKB),
+				ratio(res.cold.wall, h.st[i].wall), ratio(time.Duration(res.cold.rssKB), time.Duration(h.st[i].rssKB)))
+		}
+		tw.Flush()
+		fmt.Fprintln(b.out)
+	}
 
 	if big, ok := b.results[size{120, 10000}]; ok {
 		b.checks = append(b.checks,

@@ -12,8 +12,14 @@
 //   - the live minute cycle on a copy of the example site against a real
 //     Prometheus (`collect --only live`, build, publish): with nothing
 //     changed, when a component fails and when it recovers;
-//   - the same 2,000 markdown pages built by Hugo (in memory and to disk)
-//     alternated with bulletin in the same rounds, with ratios;
+//   - 2,000 markdown pages built by Hugo (in memory, to disk into an empty
+//     directory and over its previous output) alternated with bulletin in
+//     the same rounds, with ratios: once for reports that cite figures
+//     through shortcodes, once for plain markdown; bulletin's first build
+//     of a fresh clone (no .cache/, no public/), its --no-cache build and
+//     its rebuilds; Hugo also builds the 10,120 pages of the largest size;
+//   - `make run` on a fresh machine (empty module and build caches) until
+//     the first page answers;
 //   - the Go benchmarks of the pipeline packages, in benchstat format.
 //
 // The machine is assumed shared and noisy: every figure is a median, and
@@ -42,24 +48,26 @@ func main() {
 
 // config is the command line.
 type config struct {
-	rounds     int
-	count      int
-	benchtime  string
-	seed       uint64
-	keep       bool
-	skipHugo   bool
-	skipGo     bool
-	skipLive   bool
-	quick      bool
-	outDir     string
-	goPackages string
+	rounds    int
+	count     int
+	benchtime string
+	seed      uint64
+	keep      bool
+	skipHugo  bool
+	skipGo    bool
+	skipLive  bool
+	// skipFirstRun leaves out `make run` from empty caches.
+	skipFirstRun bool
+	quick        bool
+	outDir       string
+	goPackages   string
 	// only is the set of sections to run; nil runs them all.
 	only map[string]bool
 }
 
 // sections are the parts of a run, in the order they run. incident and
 // pages measure the sites that scale generates, so they need it.
-var sections = []string{"scale", "incident", "pages", "live", "hugo", "go"}
+var sections = []string{"scale", "incident", "pages", "live", "hugo", "firstrun", "go"}
 
 // wants reports whether section s runs.
 func (c config) wants(s string) bool {
@@ -72,6 +80,8 @@ func (c config) wants(s string) bool {
 		return !c.skipGo
 	case s == "live":
 		return !c.skipLive
+	case s == "firstrun":
+		return !c.skipFirstRun
 	}
 	return true
 }
@@ -88,6 +98,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&c.skipHugo, "skip-hugo", false, "leave out the comparison with Hugo")
 	fs.BoolVar(&c.skipGo, "skip-go", false, "leave out the Go benchmarks")
 	fs.BoolVar(&c.skipLive, "skip-live", false, "leave out the live cycle (it needs prometheus)")
+	fs.BoolVar(&c.skipFirstRun, "skip-firstrun", false, "leave out `make run` from empty module and build caches (it downloads modules)")
 	fs.BoolVar(&c.quick, "quick", false, "3 rounds and the two smaller sizes only (a smoke test)")
 	fs.StringVar(&c.outDir, "out", "bench/out", "directory for the result files, relative to the module root")
 	only := fs.String("only", "", "run only these sections, comma-separated: "+strings.Join(sections, ", ")+" (incident and pages need scale)")

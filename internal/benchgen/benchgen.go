@@ -51,6 +51,11 @@ type Options struct {
 	// TimeZone is the site's zone; default Europe/Berlin (with DST, so the
 	// status page's day arithmetic is exercised).
 	TimeZone string
+	// Plain makes the reports plain markdown: no figure shortcodes and no
+	// milestones, so nothing in a report's body or front matter refers to
+	// a snapshot. With DataMonths left at 0 only the four months the status
+	// page needs get one.
+	Plain bool
 }
 
 // Site describes a generated site.
@@ -97,6 +102,9 @@ func (o *Options) defaults() error {
 	}
 	if o.DataMonths == 0 {
 		o.DataMonths = max(o.Reports+1, 4)
+		if o.Plain {
+			o.DataMonths = 4
+		}
 	}
 	if o.MinWords == 0 {
 		o.MinWords = 500

@@ -196,6 +196,26 @@ func TestReportLength(t *testing.T) {
 	}
 }
 
+// TestPlain: plain reports refer to no snapshot, in body or front matter,
+// and only the status page's four months have one.
+func TestPlain(t *testing.T) {
+	gs := generate(t, Options{Seed: 5, Reports: 30, Plain: true})
+	if len(gs.DataMonths) != 4 {
+		t.Errorf("data months %v, want the status page's 4", gs.DataMonths)
+	}
+	for _, m := range gs.Reports {
+		src, err := os.ReadFile(filepath.Join(gs.Dir, "content", "reports", m+".md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range []string{"{{<", "milestone:"} {
+			if strings.Contains(string(src), bad) {
+				t.Errorf("%s: has %q", m, bad)
+			}
+		}
+	}
+}
+
 func TestOptionsErrors(t *testing.T) {
 	for name, opts := range map[string]Options{
 		"no clock":         {Reports: 1},

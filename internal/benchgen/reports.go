@@ -56,6 +56,9 @@ func (g *gen) writeReports() error {
 func (g *gen) report(month string) ([]byte, int) {
 	start, end, _ := snapshot.MonthRange(month, g.loc)
 	snap := g.snaps[month]
+	if g.opts.Plain {
+		snap = nil // nothing cites the month's data
+	}
 	var b strings.Builder
 	name := start.Format("January 2006")
 	b.WriteString("---\n")

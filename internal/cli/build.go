@@ -101,7 +101,9 @@ func runBuild(_ context.Context, env Env, args []string) error {
 	if err := checkOutputDir(b.source, dir); err != nil {
 		return err
 	}
-	var opts outdir.Options
+	// Without the cache there is no manifest; public/ is still updated in
+	// place, file by file, rather than written afresh and swapped in.
+	opts := outdir.Options{InPlace: true}
 	if b.useCache {
 		opts.Manifest = buildcache.OutputManifest(b.source, dir)
 	}

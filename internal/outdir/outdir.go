@@ -51,6 +51,13 @@ type Options struct {
 	// directory, for the next build to update it in place. "" makes every
 	// build full and records nothing.
 	Manifest string
+	// InPlace, without a Manifest, updates an existing directory in place
+	// by comparing each rendered file with the one there, as a build whose
+	// manifest was lost does, instead of writing a fresh directory and
+	// removing the old one: unchanged files are neither written nor
+	// deleted. A build without a cache (--no-cache) over an existing
+	// output sets it.
+	InPlace bool
 }
 
 // Stats say what a build did to the directory.
@@ -74,8 +81,11 @@ func Build(dir string, opts Options, render func(*Writer) error) (Stats, error) 
 	if err != nil {
 		return Stats{}, err
 	}
-	if opts.Manifest != "" {
-		prev := loadManifest(opts.Manifest, abs)
+	if opts.Manifest != "" || opts.InPlace {
+		var prev *manifest
+		if opts.Manifest != "" {
+			prev = loadManifest(opts.Manifest, abs)
+		}
 		if prev == nil || !prev.verify(dir) {
 			// No record of the directory to trust: take it as it is, and
 			// compare file by file. That still spares rewriting (and
@@ -367,15 +377,17 @@ func buildIncremental(dir, manifestPath, abs string, prev *manifest, render func
 			old.key, old.sum = f.key, f.sum
 			next.files[name] = old
 		}
-		if rekeyed {
+		if rekeyed && manifestPath != "" {
 			_ = next.save(manifestPath)
 		}
 		return st, nil
 	}
 	// From here on the directory changes: without a manifest until the
 	// new one is saved, so that a crash part-way makes the next build full.
-	if err := removeManifest(manifestPath); err != nil {
-		return Stats{}, err
+	if manifestPath != "" {
+		if err := removeManifest(manifestPath); err != nil {
+			return Stats{}, err
+		}
 	}
 	next := &manifest{dir: abs, files: make(map[string]fileState, len(w.files))}
 	touched := map[string]bool{}
@@ -427,6 +439,9 @@ func buildIncremental(dir, manifestPath, abs string, prev *manifest, render func
 		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(d))); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return Stats{}, fmt.Errorf("%w: %v", errApply, err)
 		}
+	}
+	if manifestPath == "" {
+		return st, nil
 	}
 	if err := next.record(dir, prev, touched); err != nil {
 		return st, nil // built; the next build will be full

@@ -380,3 +380,52 @@ func TestRemovesStaleTempDirs(t *testing.T) {
 		}
 	}
 }
+
+// TestInPlace is a build without a manifest (--no-cache) over an existing
+// directory: it compares files instead of writing a fresh directory, so
+// unchanged files keep their inodes, changed ones are replaced and files
+// no longer produced go, leaving exactly what a full build would.
+func TestInPlace(t *testing.T) {
+	tests := []struct {
+		name string
+		next site
+		want Stats
+	}{
+		{"nothing changed", base, Stats{Files: 4, Kept: 4, Incremental: true}},
+		{"a file changed", with(base, site{"feed.xml": "feed 2"}), Stats{Files: 4, Written: 1, Kept: 3, Incremental: true}},
+		{"a page removed, a file added", with(base, site{"reports/2026/09/index.html@sep-1": "-", "status/index.html": "up"}),
+			Stats{Files: 4, Written: 1, Kept: 3, Removed: 1, Incremental: true}},
+		{"no directory yet", nil, Stats{Files: 4, Written: 4}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "public")
+			next := tt.next
+			if next == nil {
+				next = base
+			} else if _, err := Build(dir, Options{}, base.render(nil)); err != nil {
+				t.Fatal(err)
+			}
+			var kept uint64
+			if tt.want.Incremental {
+				kept = inode(t, filepath.Join(dir, "index.html"))
+			}
+			st, err := Build(dir, Options{InPlace: true}, next.render(nil))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st != tt.want {
+				t.Errorf("stats %+v, want %+v", st, tt.want)
+			}
+			if got := treetest.Strings(t, dir); !maps.Equal(got, next.want()) {
+				t.Errorf("output %v, want %v", got, next.want())
+			}
+			if tt.want.Incremental && inode(t, filepath.Join(dir, "index.html")) != kept {
+				t.Error("an unchanged file was replaced")
+			}
+			if _, err := os.Stat(filepath.Join(dir, "reports", "2026", "09")); tt.name == "a page removed, a file added" && !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("emptied directory left behind: %v", err)
+			}
+		})
+	}
+}
