@@ -25,6 +25,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gocloud.dev/blob"
@@ -90,6 +91,10 @@ type Options struct {
 
 	// Retry bounds the retries of transient storage errors.
 	Retry Retry
+	// RequestTimeout limits each request to the store (an upload
+	// included); 0 means DefaultRequestTimeout. A request that gets no
+	// answer in time fails as a transient error.
+	RequestTimeout time.Duration
 
 	// DigestCache is the file in which the MD5 of every local file is
 	// kept between runs, by the file's size, times and inode, so that
@@ -161,6 +166,9 @@ type Publisher struct {
 	rules   *Rules
 	exclude []*pathglob.Glob
 	logMu   sync.Mutex
+	// retries counts the retries of the current run, against
+	// Retry.Budget.
+	retries atomic.Int64
 	// bufs holds *[]byte of readBufSize, for reading files.
 	bufs sync.Pool
 }
@@ -193,7 +201,10 @@ func New(bucket Bucket, opts Options) (*Publisher, error) {
 		opts.Host, _ = os.Hostname()
 	}
 	opts.Retry = opts.Retry.withDefaults()
-	p := &Publisher{bucket: bucket, opts: opts, rules: opts.Rules}
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = DefaultRequestTimeout
+	}
+	p := &Publisher{bucket: timeoutBucket{bucket, opts.RequestTimeout}, opts: opts, rules: opts.Rules}
 	p.bufs.New = func() any {
 		b := make([]byte, readBufSize)
 		return &b

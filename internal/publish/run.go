@@ -25,6 +25,7 @@ import (
 func (p *Publisher) Run(ctx context.Context, dir string) (sum Summary, err error) {
 	start := p.opts.Now()
 	defer func() { sum.Duration = p.opts.Now().Sub(start) }()
+	p.retries.Store(0)
 
 	l, err := p.acquire(ctx)
 	if err != nil {
