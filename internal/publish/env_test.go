@@ -329,8 +329,10 @@ type recorder struct {
 	Bucket
 	mu     sync.Mutex
 	events []event
-	writes int
-	calls  requests
+	// deletes are the deletes' events, as events are the uploads'.
+	deletes []event
+	writes  int
+	calls   requests
 	// hook, when set, runs before each upload; an error fails it.
 	hook func(key string) error
 }
@@ -385,7 +387,7 @@ func (r *recorder) setHook(h func(string) error) {
 func (r *recorder) reset() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.events, r.writes, r.calls = nil, 0, requests{}
+	r.events, r.deletes, r.writes, r.calls = nil, nil, 0, requests{}
 }
 
 // Upload records the uploads of the site's files (not the lock's or the
@@ -418,11 +420,21 @@ func (r *recorder) Upload(ctx context.Context, key string, rd io.Reader, opts *b
 	return nil
 }
 
+// Delete records the start and end of each delete of the site's objects.
 func (r *recorder) Delete(ctx context.Context, key string) error {
 	r.mu.Lock()
 	r.writes++
+	if key != LockKey {
+		r.deletes = append(r.deletes, event{key, true})
+	}
 	r.mu.Unlock()
-	return r.Bucket.Delete(ctx, key)
+	err := r.Bucket.Delete(ctx, key)
+	if err == nil && key != LockKey {
+		r.mu.Lock()
+		r.deletes = append(r.deletes, event{key, false})
+		r.mu.Unlock()
+	}
+	return err
 }
 
 // uploaded returns the keys whose upload completed, in order.

@@ -127,3 +127,25 @@ func TestAuthFailureNotRetried(t *testing.T) {
 		})
 	}
 }
+
+// TestDeletePagesBeforeAssets removes a page and the stylesheet and logo
+// only it used: the page must be gone before they are, so that a run
+// stopped in between leaves no page without its stylesheet.
+func TestDeletePagesBeforeAssets(t *testing.T) {
+	e := newEnv(t, memBackend(), "")
+	e.write("reports/2026/08/index.html", `<!doctype html><link rel="stylesheet" href="/css/old.css"><img src="/img/old.png">`)
+	e.write("reports/2026/08/feed.xml", `<?xml version="1.0"?><rss version="2.0"><channel><link>/reports/2026/08/</link></channel></rss>`)
+	e.write("css/old.css", "body{color:#333}")
+	e.write("img/old.png", "\x89PNG\r\n\x1a\n")
+	n := len(baseSite()) + 4
+	e.mustPublish(Summary{Uploaded: n, Bytes: e.size()})
+	for _, k := range []string{"reports/2026/08/index.html", "reports/2026/08/feed.xml", "css/old.css", "img/old.png"} {
+		e.remove(k)
+	}
+	e.rec.reset()
+	e.mustPublish(Summary{Unchanged: n - 4, Deleted: 4}, func(o *Options) { o.Workers = 4 })
+	assertPhaseOrder(t, e.rec.deletes,
+		[]string{"reports/2026/08/feed.xml"},
+		[]string{"reports/2026/08/index.html"},
+		[]string{"css/old.css", "img/old.png"})
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"gocloud.dev/blob"
@@ -114,21 +115,32 @@ func (p *Publisher) deleteGone(ctx context.Context, l *lock, plan *Plan, sum *Su
 	if err := l.check(ctx); err != nil {
 		return err
 	}
+	// Stale pages go before what they use: a run stopped part-way
+	// leaves no page whose stylesheet, chart or linked page is gone.
+	statusDir := strings.Trim(p.opts.StatusPath, "/")
+	batches := make([][]string, PhaseDelete)
+	for _, key := range plan.Deletes {
+		ph := classify(key, statusDir, "")
+		batches[ph] = append(batches[ph], key)
+	}
 	var mu sync.Mutex
-	err := p.parallel(ctx, len(plan.Deletes), func(ctx context.Context, i int) error {
-		key := plan.Deletes[i]
-		err := p.retry(ctx, "delete "+key, func() error { return p.bucket.Delete(ctx, key) })
-		if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
-			return err
+	for ph := PhaseDelete - 1; ph >= PhaseAssets; ph-- {
+		keys := batches[ph]
+		err := p.parallel(ctx, len(keys), func(ctx context.Context, i int) error {
+			key := keys[i]
+			err := p.retry(ctx, "delete "+key, func() error { return p.bucket.Delete(ctx, key) })
+			if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+				return err
+			}
+			mu.Lock()
+			sum.Deleted++
+			mu.Unlock()
+			p.verbosef("delete %s", key)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("delete phase: %w", err)
 		}
-		mu.Lock()
-		sum.Deleted++
-		mu.Unlock()
-		p.verbosef("delete %s", key)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("delete phase: %w", err)
 	}
 	return nil
 }
