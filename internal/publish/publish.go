@@ -6,9 +6,10 @@
 // hash of their headers in metadata, so only changed files are sent; a
 // manifest object records what the last run verified, so that objects listed
 // as untouched since cost no request of their own, and a local digest cache
-// spares reading files that did not change), ordered (assets, then pages, then feeds and API documents, then the home
-// and status pages, then deletions, each phase only after the previous one
-// succeeded), bounded (a cap on deletions guards against wiping a site by
+// spares reading files that did not change), ordered (assets, then pages,
+// each after the new pages it links to, then the home and status pages,
+// then feeds and API documents, then deletions of pages before assets; each
+// step only after the previous one succeeded), bounded (a cap on deletions guards against wiping a site by
 // publishing the wrong directory) and exclusive (a lock object with an
 // expiry keeps two publishes off the same target).
 //
@@ -22,6 +23,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -60,6 +62,10 @@ const (
 type Options struct {
 	// Rules decide each file's headers; nil means DefaultRules(StatusPath).
 	Rules *Rules
+	// BaseURL is the site's base_url: links to it count as links within
+	// the site when ordering uploads (root-relative links are taken
+	// relative to its path). Empty: only links without a host do.
+	BaseURL string
 	// StatusPath is the site path of the status page ("/status/"); its
 	// pages are uploaded in the last phase together with the home page.
 	StatusPath string
@@ -165,6 +171,7 @@ type Publisher struct {
 	opts    Options
 	rules   *Rules
 	exclude []*pathglob.Glob
+	base    *url.URL
 	logMu   sync.Mutex
 	// retries counts the retries of the current run, against
 	// Retry.Budget.
@@ -215,6 +222,16 @@ func New(bucket Bucket, opts Options) (*Publisher, error) {
 			return nil, fmt.Errorf("default rules: %w", err)
 		}
 		p.rules = r
+	}
+	if opts.BaseURL != "" {
+		u, err := url.Parse(opts.BaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("base url: %w", err)
+		}
+		if !strings.HasSuffix(u.Path, "/") {
+			u.Path += "/"
+		}
+		p.base = u
 	}
 	for _, pat := range opts.Exclude {
 		g, err := pathglob.Compile(pat)

@@ -59,13 +59,13 @@ func (p *Publisher) Run(ctx context.Context, dir string) (sum Summary, err error
 	var mu sync.Mutex
 	var failed []*Upload // uploads that failed, for the digest cache
 	defer func() { p.forgetDigests(plan, failed) }()
-	for phase := PhaseAssets; phase < PhaseDelete; phase++ {
-		var batch []Upload
-		for _, u := range plan.Uploads {
-			if u.Phase == phase {
-				batch = append(batch, u)
-			}
+	for start := 0; start < len(plan.Uploads); {
+		end := start + 1
+		for end < len(plan.Uploads) && plan.Uploads[end].Step == plan.Uploads[start].Step {
+			end++
 		}
+		batch := plan.Uploads[start:end]
+		start = end
 		err := p.parallel(ctx, len(batch), func(ctx context.Context, i int) error {
 			u := &batch[i]
 			if err := p.upload(ctx, u); err != nil {
@@ -78,11 +78,11 @@ func (p *Publisher) Run(ctx context.Context, dir string) (sum Summary, err error
 			sum.Uploaded++
 			sum.Bytes += u.Size
 			mu.Unlock()
-			p.verbosef("upload %s (%s, %s, %s)", u.Key, FormatBytes(u.Size), u.Reason, phase)
+			p.verbosef("upload %s (%s, %s, %s)", u.Key, FormatBytes(u.Size), u.Reason, u.Phase)
 			return nil
 		})
 		if err != nil {
-			return sum, fmt.Errorf("%s phase: %w", phase, err)
+			return sum, fmt.Errorf("%s phase: %w", batch[0].Phase, err)
 		}
 	}
 
