@@ -192,20 +192,7 @@ func (e *env) assertMirror(rules *Rules) {
 	e.tb.Helper()
 	ctx := context.Background()
 	local := e.files()
-	var keys []string
-	it := e.site.List(nil)
-	for {
-		obj, err := it.Next(ctx)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			e.tb.Fatal(err)
-		}
-		if obj.Key != ManifestKey {
-			keys = append(keys, obj.Key)
-		}
-	}
+	keys := slices.DeleteFunc(e.keys(), func(k string) bool { return k == ManifestKey })
 	want := slices.Sorted(maps.Keys(local))
 	if !slices.Equal(keys, want) {
 		e.tb.Fatalf("bucket keys:\n%v\nwant the site's files:\n%v", keys, want)
@@ -237,6 +224,23 @@ func (e *env) assertMirror(rules *Rules) {
 		if !bytes.Equal(data, local[k]) {
 			e.tb.Errorf("%s: bucket holds %q, want %q", k, trunc(data), trunc(local[k]))
 		}
+	}
+}
+
+// keys lists the keys of the site's bucket, in order.
+func (e *env) keys() []string {
+	e.tb.Helper()
+	var keys []string
+	it := e.site.List(nil)
+	for {
+		obj, err := it.Next(context.Background())
+		if err == io.EOF {
+			return keys
+		}
+		if err != nil {
+			e.tb.Fatal(err)
+		}
+		keys = append(keys, obj.Key)
 	}
 }
 

@@ -3,7 +3,6 @@ package publish
 import (
 	"context"
 	"fmt"
-	"io"
 	"maps"
 	"regexp"
 	"slices"
@@ -19,18 +18,9 @@ var linkRE = regexp.MustCompile(`(?:href|src)="([^"]*)"|<link>([^<]*)</link>`)
 // bucket to a file of the site names an object in the bucket.
 func (e *env) assertNoBrokenLinks(after string) {
 	e.tb.Helper()
-	ctx := context.Background()
 	stored := map[string]bool{}
-	it := e.site.List(nil)
-	for {
-		obj, err := it.Next(ctx)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			e.tb.Fatal(err)
-		}
-		stored[obj.Key] = true
+	for _, k := range e.keys() {
+		stored[k] = true
 	}
 	local := e.files()
 	p := e.publisher(func(o *Options) { o.BaseURL = "https://ops.example.org/" })
