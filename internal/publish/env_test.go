@@ -192,20 +192,7 @@ func (e *env) assertMirror(rules *Rules) {
 	e.tb.Helper()
 	ctx := context.Background()
 	local := e.files()
-	var keys []string
-	it := e.site.List(nil)
-	for {
-		obj, err := it.Next(ctx)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			e.tb.Fatal(err)
-		}
-		if obj.Key != ManifestKey {
-			keys = append(keys, obj.Key)
-		}
-	}
+	keys := slices.DeleteFunc(e.keys(), func(k string) bool { return k == ManifestKey })
 	want := slices.Sorted(maps.Keys(local))
 	if !slices.Equal(keys, want) {
 		e.tb.Fatalf("bucket keys:\n%v\nwant the site's files:\n%v", keys, want)
@@ -237,6 +224,23 @@ func (e *env) assertMirror(rules *Rules) {
 		if !bytes.Equal(data, local[k]) {
 			e.tb.Errorf("%s: bucket holds %q, want %q", k, trunc(data), trunc(local[k]))
 		}
+	}
+}
+
+// keys lists the keys of the site's bucket, in order.
+func (e *env) keys() []string {
+	e.tb.Helper()
+	var keys []string
+	it := e.site.List(nil)
+	for {
+		obj, err := it.Next(context.Background())
+		if err == io.EOF {
+			return keys
+		}
+		if err != nil {
+			e.tb.Fatal(err)
+		}
+		keys = append(keys, obj.Key)
 	}
 }
 
@@ -329,8 +333,10 @@ type recorder struct {
 	Bucket
 	mu     sync.Mutex
 	events []event
-	writes int
-	calls  requests
+	// deletes are the deletes' events, as events are the uploads'.
+	deletes []event
+	writes  int
+	calls   requests
 	// hook, when set, runs before each upload; an error fails it.
 	hook func(key string) error
 }
@@ -385,7 +391,7 @@ func (r *recorder) setHook(h func(string) error) {
 func (r *recorder) reset() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.events, r.writes, r.calls = nil, 0, requests{}
+	r.events, r.deletes, r.writes, r.calls = nil, nil, 0, requests{}
 }
 
 // Upload records the uploads of the site's files (not the lock's or the
@@ -418,11 +424,21 @@ func (r *recorder) Upload(ctx context.Context, key string, rd io.Reader, opts *b
 	return nil
 }
 
+// Delete records the start and end of each delete of the site's objects.
 func (r *recorder) Delete(ctx context.Context, key string) error {
 	r.mu.Lock()
 	r.writes++
+	if key != LockKey {
+		r.deletes = append(r.deletes, event{key, true})
+	}
 	r.mu.Unlock()
-	return r.Bucket.Delete(ctx, key)
+	err := r.Bucket.Delete(ctx, key)
+	if err == nil && key != LockKey {
+		r.mu.Lock()
+		r.deletes = append(r.deletes, event{key, false})
+		r.mu.Unlock()
+	}
+	return err
 }
 
 // uploaded returns the keys whose upload completed, in order.

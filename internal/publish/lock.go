@@ -8,7 +8,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"runtime"
 	"sync"
+	"syscall"
 	"time"
 
 	"gocloud.dev/blob"
@@ -107,13 +110,20 @@ func (p *Publisher) acquire(ctx context.Context) (*lock, error) {
 			return nil, fmt.Errorf("read lock: %w", err)
 		}
 		stale := !p.opts.Now().Before(cur.Expires)
-		if !stale && !p.opts.ForceUnlock {
+		// A publish of this host that was killed leaves a lock whose
+		// process is gone: no need to wait for it to expire.
+		dead := !stale && cur.Host == p.opts.Host && cur.PID > 0 && cur.PID != p.opts.PID && !processAlive(cur.PID)
+		if !stale && !dead && !p.opts.ForceUnlock {
 			return nil, &LockedError{Lock: cur}
 		}
-		if stale {
+		switch {
+		case dead:
+			p.logf("taking over lock held by %s since %s: no process %d runs on this host",
+				cur.holder(), cur.Created.UTC().Format(time.RFC3339), cur.PID)
+		case stale:
 			p.logf("taking over stale lock held by %s since %s (expired %s)",
 				cur.holder(), cur.Created.UTC().Format(time.RFC3339), cur.Expires.UTC().Format(time.RFC3339))
-		} else {
+		default:
 			p.logf("removing lock held by %s since %s (--force-unlock)", cur.holder(), cur.Created.UTC().Format(time.RFC3339))
 		}
 		// Delete only the lock we judged: if it changed in between, the
@@ -261,4 +271,20 @@ func (l *lock) release(ctx context.Context) error {
 		return fmt.Errorf("release lock: %w", err)
 	}
 	return nil
+}
+
+// processAlive reports whether a process pid runs on this host. Where that
+// cannot be told (Windows), it says yes, and the lock waits for its expiry.
+// A pid reused since by another process also counts as alive.
+func processAlive(pid int) bool {
+	if runtime.GOOS == "windows" {
+		return true
+	}
+	proc, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = proc.Signal(syscall.Signal(0))
+	// EPERM: it runs, as another user.
+	return !errors.Is(err, os.ErrProcessDone) && !errors.Is(err, syscall.ESRCH)
 }

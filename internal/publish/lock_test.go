@@ -4,6 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -116,5 +119,59 @@ func TestInterruptedRunReleasesLock(t *testing.T) {
 	}
 	if e.exists("index.html") {
 		t.Error("the home page was uploaded although the run was interrupted before its phase")
+	}
+}
+
+// TestLockOfDeadProcess: a lock left by a killed publish of this host is
+// taken over at once, with a notice; one of a live process, or of another
+// host, still holds until it expires.
+func TestLockOfDeadProcess(t *testing.T) {
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	if err := child.Run(); err != nil {
+		t.Fatal(err)
+	}
+	dead := child.ProcessState.Pid() // exited and reaped: no process has it
+	now := time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name     string
+		host     string
+		pid      int
+		takeOver bool
+	}{
+		{"dead process on this host", "ops-cron-1", dead, true},
+		{"live process on this host", "ops-cron-1", os.Getppid(), false},
+		{"dead pid on another host", "ops-cron-2", dead, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			b := memblob.OpenBucket(nil)
+			defer b.Close()
+			if err := b.WriteAll(ctx, LockKey, []byte(lockJSON(tc.host, tc.pid, now, now.Add(15*time.Minute))), nil); err != nil {
+				t.Fatal(err)
+			}
+			var log syncBuffer
+			p, err := New(b, Options{Now: func() time.Time { return now.Add(time.Minute) }, Host: "ops-cron-1", Log: &log})
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, err := p.acquire(ctx)
+			if !tc.takeOver {
+				var le *LockedError
+				if !errors.As(err, &le) {
+					t.Fatalf("err = %v, want a LockedError", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := fmt.Sprintf("taking over lock held by host ops-cron-1 (pid %d, other) since 2026-11-01T06:00:00Z: no process %d runs on this host", dead, dead)
+			if !strings.Contains(log.String(), want) {
+				t.Errorf("log %q, want %q", log.String(), want)
+			}
+			if err := l.release(ctx); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }

@@ -17,15 +17,16 @@ const (
 	PhaseAssets Phase = iota
 	// PhasePages uploads HTML pages other than the home and status pages.
 	PhasePages
-	// PhaseFeeds uploads feeds, sitemaps and API documents.
-	PhaseFeeds
-	// PhaseHome uploads the home page and the status pages last.
+	// PhaseHome uploads the home page and the status pages, after the
+	// pages they link to.
 	PhaseHome
+	// PhaseFeeds uploads feeds, sitemaps and API documents last.
+	PhaseFeeds
 	// PhaseDelete removes what no longer exists locally.
 	PhaseDelete
 )
 
-var phaseNames = [...]string{"assets", "pages", "feeds", "home", "delete"}
+var phaseNames = [...]string{"assets", "pages", "home", "feeds", "delete"}
 
 func (p Phase) String() string {
 	if p < 0 || int(p) >= len(phaseNames) {

@@ -46,8 +46,11 @@ const (
 // Upload is one file a run sends.
 type Upload struct {
 	// Key is the object key, the file's slash path relative to the site.
-	Key    string
-	Phase  Phase
+	Key   string
+	Phase Phase
+	// Step orders the uploads: those of one step are sent together, once
+	// every upload of the steps before has succeeded (see order).
+	Step   int
 	Reason Reason
 	// Size is the number of bytes sent: the gzipped size when Headers
 	// has gzip Content-Encoding.
@@ -62,7 +65,7 @@ type Upload struct {
 
 // Plan is what a run would do to make the bucket equal the directory.
 type Plan struct {
-	// Uploads in the order they run: by phase, then by key.
+	// Uploads in the order they run: by step, phase, then key.
 	Uploads []Upload
 	// Deletes are keys present in the bucket but not locally, sorted.
 	Deletes []string
@@ -205,8 +208,14 @@ func (p *Publisher) Plan(ctx context.Context, dir string) (*Plan, error) {
 		changed := !maps.Equal(plan.manifest, manifest) && (valid || len(plan.manifest) > 0)
 		plan.writeManifest = changed || found && !valid
 	}
+	if err := p.order(plan.Uploads); err != nil {
+		return nil, err
+	}
 	sort.SliceStable(plan.Uploads, func(i, j int) bool {
 		a, b := plan.Uploads[i], plan.Uploads[j]
+		if a.Step != b.Step {
+			return a.Step < b.Step
+		}
 		if a.Phase != b.Phase {
 			return a.Phase < b.Phase
 		}

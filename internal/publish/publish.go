@@ -6,9 +6,10 @@
 // hash of their headers in metadata, so only changed files are sent; a
 // manifest object records what the last run verified, so that objects listed
 // as untouched since cost no request of their own, and a local digest cache
-// spares reading files that did not change), ordered (assets, then pages, then feeds and API documents, then the home
-// and status pages, then deletions, each phase only after the previous one
-// succeeded), bounded (a cap on deletions guards against wiping a site by
+// spares reading files that did not change), ordered (assets, then pages,
+// each after the new pages it links to, then the home and status pages,
+// then feeds and API documents, then deletions of pages before assets; each
+// step only after the previous one succeeded), bounded (a cap on deletions guards against wiping a site by
 // publishing the wrong directory) and exclusive (a lock object with an
 // expiry keeps two publishes off the same target).
 //
@@ -22,9 +23,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"gocloud.dev/blob"
@@ -59,6 +62,10 @@ const (
 type Options struct {
 	// Rules decide each file's headers; nil means DefaultRules(StatusPath).
 	Rules *Rules
+	// BaseURL is the site's base_url: links to it count as links within
+	// the site when ordering uploads (root-relative links are taken
+	// relative to its path). Empty: only links without a host do.
+	BaseURL string
 	// StatusPath is the site path of the status page ("/status/"); its
 	// pages are uploaded in the last phase together with the home page.
 	StatusPath string
@@ -90,6 +97,10 @@ type Options struct {
 
 	// Retry bounds the retries of transient storage errors.
 	Retry Retry
+	// RequestTimeout limits each request to the store (an upload
+	// included); 0 means DefaultRequestTimeout. A request that gets no
+	// answer in time fails as a transient error.
+	RequestTimeout time.Duration
 
 	// DigestCache is the file in which the MD5 of every local file is
 	// kept between runs, by the file's size, times and inode, so that
@@ -160,7 +171,11 @@ type Publisher struct {
 	opts    Options
 	rules   *Rules
 	exclude []*pathglob.Glob
+	base    *url.URL
 	logMu   sync.Mutex
+	// retries counts the retries of the current run, against
+	// Retry.Budget.
+	retries atomic.Int64
 	// bufs holds *[]byte of readBufSize, for reading files.
 	bufs sync.Pool
 }
@@ -193,7 +208,10 @@ func New(bucket Bucket, opts Options) (*Publisher, error) {
 		opts.Host, _ = os.Hostname()
 	}
 	opts.Retry = opts.Retry.withDefaults()
-	p := &Publisher{bucket: bucket, opts: opts, rules: opts.Rules}
+	if opts.RequestTimeout <= 0 {
+		opts.RequestTimeout = DefaultRequestTimeout
+	}
+	p := &Publisher{bucket: timeoutBucket{bucket, opts.RequestTimeout}, opts: opts, rules: opts.Rules}
 	p.bufs.New = func() any {
 		b := make([]byte, readBufSize)
 		return &b
@@ -204,6 +222,16 @@ func New(bucket Bucket, opts Options) (*Publisher, error) {
 			return nil, fmt.Errorf("default rules: %w", err)
 		}
 		p.rules = r
+	}
+	if opts.BaseURL != "" {
+		u, err := url.Parse(opts.BaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("base url: %w", err)
+		}
+		if !strings.HasSuffix(u.Path, "/") {
+			u.Path += "/"
+		}
+		p.base = u
 	}
 	for _, pat := range opts.Exclude {
 		g, err := pathglob.Compile(pat)

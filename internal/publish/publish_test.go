@@ -187,9 +187,9 @@ func scenarios() []scenario {
 			}, []string{
 				"404.html", "reports/2026/09/index.html", "reports/2026/10/index.html", "incidents/db-outage/index.html", "errors/503.html",
 			}, []string{
-				"index.xml", "atom.xml", "feed.json", "sitemap.xml", "api/v2/summary.json",
-			}, []string{
 				"index.html", "status/index.html", "status/history/index.html",
+			}, []string{
+				"index.xml", "atom.xml", "feed.json", "sitemap.xml", "api/v2/summary.json",
 			})
 		}},
 		{name: "concurrent second publish is refused", run: func(t *testing.T, e *env) {
@@ -240,7 +240,7 @@ func scenarios() []scenario {
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
-					p := e.publisher(func(o *Options) { o.PID = 1000 + i })
+					p := e.publisher(func(o *Options) { o.PID = 1000 + i; o.Host = fmt.Sprintf("host-%d", i) })
 					<-start
 					locks[i], errs[i] = p.acquire(context.Background())
 				}()

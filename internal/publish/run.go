@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 
 	"gocloud.dev/blob"
@@ -25,6 +26,7 @@ import (
 func (p *Publisher) Run(ctx context.Context, dir string) (sum Summary, err error) {
 	start := p.opts.Now()
 	defer func() { sum.Duration = p.opts.Now().Sub(start) }()
+	p.retries.Store(0)
 
 	l, err := p.acquire(ctx)
 	if err != nil {
@@ -57,13 +59,13 @@ func (p *Publisher) Run(ctx context.Context, dir string) (sum Summary, err error
 	var mu sync.Mutex
 	var failed []*Upload // uploads that failed, for the digest cache
 	defer func() { p.forgetDigests(plan, failed) }()
-	for phase := PhaseAssets; phase < PhaseDelete; phase++ {
-		var batch []Upload
-		for _, u := range plan.Uploads {
-			if u.Phase == phase {
-				batch = append(batch, u)
-			}
+	for start := 0; start < len(plan.Uploads); {
+		end := start + 1
+		for end < len(plan.Uploads) && plan.Uploads[end].Step == plan.Uploads[start].Step {
+			end++
 		}
+		batch := plan.Uploads[start:end]
+		start = end
 		err := p.parallel(ctx, len(batch), func(ctx context.Context, i int) error {
 			u := &batch[i]
 			if err := p.upload(ctx, u); err != nil {
@@ -76,11 +78,11 @@ func (p *Publisher) Run(ctx context.Context, dir string) (sum Summary, err error
 			sum.Uploaded++
 			sum.Bytes += u.Size
 			mu.Unlock()
-			p.verbosef("upload %s (%s, %s, %s)", u.Key, FormatBytes(u.Size), u.Reason, phase)
+			p.verbosef("upload %s (%s, %s, %s)", u.Key, FormatBytes(u.Size), u.Reason, u.Phase)
 			return nil
 		})
 		if err != nil {
-			return sum, fmt.Errorf("%s phase: %w", phase, err)
+			return sum, fmt.Errorf("%s phase: %w", batch[0].Phase, err)
 		}
 	}
 
@@ -113,21 +115,32 @@ func (p *Publisher) deleteGone(ctx context.Context, l *lock, plan *Plan, sum *Su
 	if err := l.check(ctx); err != nil {
 		return err
 	}
+	// Stale pages go before what they use: a run stopped part-way
+	// leaves no page whose stylesheet, chart or linked page is gone.
+	statusDir := strings.Trim(p.opts.StatusPath, "/")
+	batches := make([][]string, PhaseDelete)
+	for _, key := range plan.Deletes {
+		ph := classify(key, statusDir, "")
+		batches[ph] = append(batches[ph], key)
+	}
 	var mu sync.Mutex
-	err := p.parallel(ctx, len(plan.Deletes), func(ctx context.Context, i int) error {
-		key := plan.Deletes[i]
-		err := p.retry(ctx, "delete "+key, func() error { return p.bucket.Delete(ctx, key) })
-		if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
-			return err
+	for ph := PhaseDelete - 1; ph >= PhaseAssets; ph-- {
+		keys := batches[ph]
+		err := p.parallel(ctx, len(keys), func(ctx context.Context, i int) error {
+			key := keys[i]
+			err := p.retry(ctx, "delete "+key, func() error { return p.bucket.Delete(ctx, key) })
+			if err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+				return err
+			}
+			mu.Lock()
+			sum.Deleted++
+			mu.Unlock()
+			p.verbosef("delete %s", key)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("delete phase: %w", err)
 		}
-		mu.Lock()
-		sum.Deleted++
-		mu.Unlock()
-		p.verbosef("delete %s", key)
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("delete phase: %w", err)
 	}
 	return nil
 }

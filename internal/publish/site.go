@@ -181,6 +181,7 @@ func (s *Site) Publish(ctx context.Context, req Request) (*SiteResult, error) {
 	}
 	p, err := New(bucket, Options{
 		Rules:       rules,
+		BaseURL:     cfg.BaseURL,
 		StatusPath:  cfg.Status.Path,
 		Exclude:     pc.Exclude,
 		Nested:      nested,

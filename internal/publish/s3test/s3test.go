@@ -14,6 +14,9 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -149,4 +152,19 @@ func (s *Server) NewBucket(tb testing.TB) string {
 		tb.Fatalf("create bucket: %v", err)
 	}
 	return fmt.Sprintf("s3://%s?endpoint=%s&region=us-east-1&use_path_style=true&disable_https=true", name, s.Endpoint)
+}
+
+// Through serves the server's S3 API on another 127.0.0.1 port through mw,
+// for tests that count or disturb requests, and returns bucketURL (from
+// NewBucket) pointed at it. The proxy keeps the Host header the client
+// signed.
+func (s *Server) Through(tb testing.TB, bucketURL string, mw func(http.Handler) http.Handler) string {
+	tb.Helper()
+	target, err := url.Parse(s.Endpoint)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	proxy := httptest.NewServer(mw(httputil.NewSingleHostReverseProxy(target)))
+	tb.Cleanup(proxy.Close)
+	return strings.Replace(bucketURL, "endpoint="+s.Endpoint, "endpoint="+proxy.URL, 1)
 }
