@@ -271,7 +271,7 @@ func (b *bench) scale() error {
 		if err != nil {
 			return err
 		}
-		if hugo != nil {
+		if len(hugo) > 0 {
 			hugoRows = append(hugoRows, hugoRow{s, hugo})
 		}
 		pages, err := countPages(filepath.Join(dir, "public"))
