@@ -8,8 +8,9 @@ LDFLAGS  := -X github.com/bulletin-dev/bulletin/internal/cli.Version=$(VERSION)
 .PHONY: run test fuzz build check bench clean
 
 ## run: build the example site and serve it at http://127.0.0.1:$(PORT) with live reload.
-## The preview binary leaves out the cloud bucket drivers (-tags preview): previewing never
-## calls them, and on a fresh machine they are most of what there is to download and compile.
+## The preview binary leaves out publish's cloud bucket drivers and collect's API clients
+## (-tags preview): previewing never calls them, and on a fresh machine they are most of what
+## there is to download and compile.
 run:
 	@mkdir -p .cache/bin
 	$(GO) build -tags preview -ldflags "$(LDFLAGS)" -o .cache/bin/bulletin-preview ./cmd/bulletin

@@ -8,8 +8,10 @@ import (
 )
 
 // cloudModules are what previewing a site never calls and a fresh machine
-// would spend minutes downloading and compiling.
-var cloudModules = []string{"gocloud.dev", "github.com/aws/", "cloud.google.com/", "github.com/Azure/", "google.golang.org/api", "google.golang.org/grpc"}
+// would spend minutes downloading and compiling: the bucket drivers of
+// publish and the clients of collect.
+var cloudModules = []string{"gocloud.dev", "github.com/aws/", "cloud.google.com/", "github.com/Azure/", "google.golang.org/api", "google.golang.org/grpc",
+	"github.com/google/go-github/", "github.com/prometheus/client_golang", "google.golang.org/protobuf", "golang.org/x/oauth2"}
 
 // deps lists the packages the bulletin binary links with these go build
 // flags.
@@ -42,7 +44,8 @@ func TestPreviewBinaryLeavesOutClouds(t *testing.T) {
 		}
 	}
 	full := strings.Join(deps(t), "\n") + "\n"
-	for _, p := range []string{"gocloud.dev/blob/s3blob", "gocloud.dev/blob/gcsblob", "gocloud.dev/blob/azureblob", "gocloud.dev/blob/fileblob"} {
+	for _, p := range []string{"gocloud.dev/blob/s3blob", "gocloud.dev/blob/gcsblob", "gocloud.dev/blob/azureblob", "gocloud.dev/blob/fileblob",
+		"github.com/bulletin-dev/bulletin/collectors/github", "github.com/bulletin-dev/bulletin/collectors/prometheus"} {
 		if !strings.Contains(full, "\n"+p+"\n") {
 			t.Errorf("the full binary does not link %s", p)
 		}
