@@ -53,9 +53,10 @@ const cacheVersion = "bulletin content documents 2"
 // Kinds of content file, in cache keys: the same bytes decode into a
 // different front matter type in each.
 const (
-	kindReport      = "report"
-	kindIncident    = "incident"
-	kindMaintenance = "maintenance"
+	kindReport       = "report"
+	kindIncident     = "incident"
+	kindMaintenance  = "maintenance"
+	kindAnnouncement = "announcement"
 )
 
 // cacheKey digests everything decoding a file of kind depends on: the
@@ -135,5 +136,11 @@ func (l Loader) parseIncident(path string, src []byte, cfg *config.Config) (*Inc
 func (l Loader) parseMaintenance(path string, src []byte, cfg *config.Config) (*Maintenance, error) {
 	return parse(l, kindMaintenance, path, src, func(doc *Document, m *maintenanceMeta) (*Maintenance, error) {
 		return newMaintenance(doc, m, cfg)
+	})
+}
+
+func (l Loader) parseAnnouncement(path string, src []byte, cfg *config.Config) (*Announcement, error) {
+	return parse(l, kindAnnouncement, path, src, func(doc *Document, m *announcementMeta) (*Announcement, error) {
+		return newAnnouncement(doc, m, cfg)
 	})
 }

@@ -443,3 +443,40 @@ func (m *maintenanceMeta) decode(d *decoder) {
 		u.Body = d.string()
 	}
 }
+
+func (m *announcementMeta) encode(e *encoder) {
+	e.string(m.Title)
+	e.string(m.Kind)
+	e.timestamp(m.Effective)
+	e.timestamp(m.TestingFrom)
+	e.string(m.StagingURL)
+	e.strings(m.Components)
+	e.strings(m.APIs)
+	e.count(len(m.Updates), m.Updates == nil)
+	for _, u := range m.Updates {
+		e.timestamp(u.At)
+		e.string(u.Status)
+		e.string(u.Body)
+	}
+}
+
+func (m *announcementMeta) decode(d *decoder) {
+	m.Title = d.string()
+	m.Kind = d.string()
+	m.Effective = d.timestamp()
+	m.TestingFrom = d.timestamp()
+	m.StagingURL = d.string()
+	m.Components = d.strings()
+	m.APIs = d.strings()
+	n, isNil := d.count()
+	if isNil {
+		return
+	}
+	m.Updates = make([]announcementUpdateMeta, n)
+	for i := range m.Updates {
+		u := &m.Updates[i]
+		u.At = d.timestamp()
+		u.Status = d.string()
+		u.Body = d.string()
+	}
+}

@@ -86,6 +86,7 @@ func TestCodecEveryField(t *testing.T) {
 		func() (any, func() any) { return new(reportMeta), func() any { return new(reportMeta) } },
 		func() (any, func() any) { return new(incidentMeta), func() any { return new(incidentMeta) } },
 		func() (any, func() any) { return new(maintenanceMeta), func() any { return new(maintenanceMeta) } },
+		func() (any, func() any) { return new(announcementMeta), func() any { return new(announcementMeta) } },
 	}
 	for _, target := range targets {
 		for _, variant := range []string{"filled", "zero", "empty"} {

@@ -8,7 +8,8 @@ type Decoded struct {
 	Meta any
 }
 
-// RoundTrip decodes a file of kind ("report", "incident", "maintenance")
+// RoundTrip decodes a file of kind ("report", "incident", "maintenance",
+// "announcement")
 // as a load without cache does, and encodes what it made as the cache
 // does and decodes that as a warm load does, returning both.
 func RoundTrip(kind, path string, src []byte) (parsed, cached Decoded, err error) {
@@ -19,6 +20,8 @@ func RoundTrip(kind, path string, src []byte) (parsed, cached Decoded, err error
 		return roundTrip[incidentMeta](path, src)
 	case kindMaintenance:
 		return roundTrip[maintenanceMeta](path, src)
+	case kindAnnouncement:
+		return roundTrip[announcementMeta](path, src)
 	}
 	return Decoded{}, Decoded{}, fmt.Errorf("unknown kind %q", kind)
 }

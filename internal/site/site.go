@@ -116,6 +116,8 @@ type Site struct {
 	// silences of content/silences: the automatic status (status.ApplyLive).
 	live     *snapshot.Live
 	silences []*content.Silence
+	// announcements are content/announcements, soonest effective first.
+	announcements []*content.Announcement
 	// byMonth groups the incidents started by Now by the month (site
 	// zone) they started in, for the reports' Incidents sections.
 	byMonth     map[string][]*content.Incident
@@ -139,7 +141,7 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 	// order whatever finishes first, so messages do not depend on timing.
 	ld := content.Loader{Cache: opts.Documents}
 	var reports []*content.Report
-	var reportsErr, snapErr, statusErr, themeErr, tmplErr, liveErr, silenceErr error
+	var reportsErr, snapErr, statusErr, annErr, themeErr, tmplErr, liveErr, silenceErr error
 	var theme *Theme
 	var wg sync.WaitGroup
 	wg.Go(func() {
@@ -150,6 +152,7 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 	})
 	wg.Go(func() {
 		s.status, statusErr = ld.StatusContent(filepath.Join(opts.Dir, "content", "incidents"), filepath.Join(opts.Dir, "content", "maintenance"), cfg)
+		s.announcements, annErr = ld.Announcements(filepath.Join(opts.Dir, "content", "announcements"), cfg, s.status)
 	})
 	wg.Go(func() {
 		s.live, liveErr = snapshot.ReadLive(filepath.Join(opts.Dir, "data"))
@@ -185,6 +188,7 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 		}
 	}
 	problems.Add(filepath.Join(opts.Dir, "content"), statusErr)
+	problems.Add(filepath.Join(opts.Dir, "content", "announcements"), annErr)
 	if opts.CheckTimes && s.status != nil {
 		for _, inc := range s.status.Incidents {
 			problems.Add("", inc.CheckTimes(opts.Now))
@@ -251,6 +255,9 @@ func snapshotProblem(err error) *diag.Error {
 	line, _ := strconv.Atoi(m[2])
 	return diag.Errorf(m[1], line, "%s", m[3])
 }
+
+// Announcements returns the site's announcements, soonest effective first.
+func (s *Site) Announcements() []*content.Announcement { return s.announcements }
 
 // Reports returns the reports the build includes, newest first.
 func (s *Site) Reports() []*content.Report { return s.reports }
