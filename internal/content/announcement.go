@@ -224,15 +224,11 @@ func newAnnouncement(doc *Document, am *announcementMeta, cfg *config.Config) (*
 	}
 	for k, um := range am.Updates {
 		key := fmt.Sprintf("updates.%d", k)
-		u := AnnouncementUpdate{Status: um.Status, Body: strings.TrimSpace(um.Body), Line: doc.Line(key)}
-		if um.At.IsZero() {
-			p.Add("", doc.Errorf(key, "update has no time: add at"))
-		} else {
-			u.At = um.At.In(loc)
-			if k > 0 && !am.Updates[k-1].At.IsZero() && u.At.Before(am.Updates[k-1].At.In(loc)) {
-				p.Add("", doc.Errorf(key+".at", "updates are out of order: %s is before the previous update (%s)", um.At.Raw, am.Updates[k-1].At.Raw))
-			}
+		var prev Timestamp
+		if k > 0 {
+			prev = am.Updates[k-1].At
 		}
+		u := AnnouncementUpdate{At: updateTime(doc, key, um.At, prev, loc, &p), Status: um.Status, Body: strings.TrimSpace(um.Body), Line: doc.Line(key)}
 		switch {
 		case um.Status == "":
 			p.Add("", doc.Errorf(key, "update has no status (one of %s)", strings.Join(AnnouncementStatuses, ", ")))

@@ -191,15 +191,11 @@ func newMaintenance(doc *Document, mm *maintenanceMeta, cfg *config.Config) (*Ma
 	checkComponents(doc, "components", m.Components, cfg, &p)
 	for k, um := range mm.Updates {
 		key := fmt.Sprintf("updates.%d", k)
-		u := MaintenanceUpdate{Status: um.Status, Body: strings.TrimSpace(um.Body), Line: doc.Line(key)}
-		if um.At.IsZero() {
-			p.Add("", doc.Errorf(key, "update has no time: add at"))
-		} else {
-			u.At = um.At.In(loc)
-			if k > 0 && !mm.Updates[k-1].At.IsZero() && u.At.Before(mm.Updates[k-1].At.In(loc)) {
-				p.Add("", doc.Errorf(key+".at", "updates are out of order: %s is before the previous update (%s)", um.At.Raw, mm.Updates[k-1].At.Raw))
-			}
+		var prev Timestamp
+		if k > 0 {
+			prev = mm.Updates[k-1].At
 		}
+		u := MaintenanceUpdate{At: updateTime(doc, key, um.At, prev, loc, &p), Status: um.Status, Body: strings.TrimSpace(um.Body), Line: doc.Line(key)}
 		switch {
 		case um.Status == "":
 			p.Add("", doc.Errorf(key, "update has no status (one of %s)", strings.Join(MaintenanceStatuses, ", ")))
@@ -316,3 +312,18 @@ func Exclusions(ms []*Maintenance) []config.Interval {
 }
 
 func maintenanceRank(s string) int { return indexOf(MaintenanceStatuses, s) }
+
+// updateTime returns the time at of the timeline entry key in loc, and
+// adds to p that it is missing or earlier than prev, the previous entry's
+// (zero for the first).
+func updateTime(doc *Document, key string, at, prev Timestamp, loc *time.Location, p *diag.List) time.Time {
+	if at.IsZero() {
+		p.Add("", doc.Errorf(key, "update has no time: add at"))
+		return time.Time{}
+	}
+	t := at.In(loc)
+	if !prev.IsZero() && t.Before(prev.In(loc)) {
+		p.Add("", doc.Errorf(key+".at", "updates are out of order: %s is before the previous update (%s)", at.Raw, prev.Raw))
+	}
+	return t
+}
