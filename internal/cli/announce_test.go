@@ -89,7 +89,8 @@ func TestAnnounceBadArgumentsChangeNothing(t *testing.T) {
 		{[]string{"announce", "update", slug, "--status", "done"}, exitUsage, `-m "message" is required`},
 		{[]string{"announce", "update", slug, "--status", "gone", "-m", "x"}, exitUsage, `--status "gone": want one of planned, in_testing, done, cancelled, postponed`},
 		{[]string{"announce", "update", "v1-remove", "-m", "x"}, exitFailure, `did you mean "v1-removal"?`},
-		{[]string{"announce", "update", slug, "--status", "postponed", "--effective", "2026-11-01T00:00"}, exitFailure, "is before testing_from"},
+		{[]string{"announce", "update", slug, "--effective", "2026-11-01T00:00", "-m", "Earlier."}, exitFailure, "is before testing_from"},
+		{[]string{"announce", "update", slug, "--status", "postponed", "--effective", "2027-01-01T00:00"}, exitFailure, "is not after the current effective date"},
 		{[]string{"announce", "list", "extra"}, exitUsage, "announce list takes no arguments"},
 	}
 	for _, tt := range tests {

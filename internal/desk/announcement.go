@@ -122,12 +122,12 @@ type AnnouncementUpdate struct {
 	// Status is one of content.AnnouncementStatuses; "" keeps the
 	// announcement's status at At.
 	Status string
-	// Message says what changed. It may be "" only for a postponement
-	// with a new Effective date, which says "Postponed from <old> to
-	// <new>."
+	// Message says what changed. It may be "" only for a postponement,
+	// which then says "Postponed from <old> to <new>."
 	Message string
-	// Effective, when not zero, moves the date the change lands; only with
-	// status postponed, or a note that keeps the status.
+	// Effective, when not zero, moves the date the change lands. A
+	// postponement requires it, later than the current one; a note or
+	// a status other than done and cancelled may also correct it.
 	Effective time.Time
 	At        time.Time
 }
@@ -143,7 +143,7 @@ func (u AnnouncementUpdate) Check() error {
 	if !u.Effective.IsZero() && (u.Status == content.AnnouncementDone || u.Status == content.AnnouncementCancelled) {
 		return requestErrorf("--effective with --status %s: a change that is %s does not move", u.Status, u.Status)
 	}
-	if strings.TrimSpace(u.Message) == "" && u.Effective.IsZero() {
+	if strings.TrimSpace(u.Message) == "" && u.Status != content.AnnouncementPostponed {
 		return requestErrorf(`-m "message" is required: say what changed`)
 	}
 	return nil
@@ -170,6 +170,9 @@ func (d *Desk) UpdateAnnouncement(u AnnouncementUpdate) (string, error) {
 	status := u.Status
 	if status == "" {
 		status = current
+	}
+	if status == content.AnnouncementPostponed && !u.Effective.After(a.Effective) {
+		return "", refusef("--effective %s is not after the current effective date (%s): a postponement moves the change later", stamp(u.Effective), stamp(a.Effective))
 	}
 	body := strings.TrimSpace(u.Message)
 	if body == "" {

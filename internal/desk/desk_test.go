@@ -263,9 +263,17 @@ func TestRefused(t *testing.T) {
 			return err
 		}, true, "--at 2026-11-16T12:00:00Z is before the announcement's last update (2026-11-16T13:00:00Z)"},
 		{"effective moved before testing", func(tb testing.TB, d *Desk) error {
-			_, err := d.UpdateAnnouncement(AnnouncementUpdate{Slug: "v1-removal", Status: "postponed", Effective: at(tb, "2026-11-01T00:00:00Z"), At: at(tb, "2026-11-20T00:00:00Z")})
+			_, err := d.UpdateAnnouncement(AnnouncementUpdate{Slug: "v1-removal", Message: "Earlier.", Effective: at(tb, "2026-11-01T00:00:00Z"), At: at(tb, "2026-11-20T00:00:00Z")})
 			return err
 		}, false, "is before testing_from"},
+		{"postponed to an earlier date", func(tb testing.TB, d *Desk) error {
+			_, err := d.UpdateAnnouncement(AnnouncementUpdate{Slug: "v1-removal", Status: "postponed", Effective: at(tb, "2027-01-01T00:00:00Z"), At: at(tb, "2026-11-20T00:00:00Z")})
+			return err
+		}, true, "--effective 2027-01-01T00:00:00Z is not after the current effective date (2027-01-12T09:00:00Z)"},
+		{"new date without a message", func(tb testing.TB, d *Desk) error {
+			_, err := d.UpdateAnnouncement(AnnouncementUpdate{Slug: "v1-removal", Effective: at(tb, "2027-02-01T00:00:00Z"), At: at(tb, "2026-11-20T00:00:00Z")})
+			return err
+		}, true, `-m "message" is required`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
