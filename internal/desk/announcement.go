@@ -1,10 +1,7 @@
 package desk
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -198,27 +195,10 @@ func (d *Desk) UpdateAnnouncement(u AnnouncementUpdate) (string, error) {
 	})
 }
 
-// openAnnouncement reads an announcement for editing; like an incident, it
-// must parse cleanly and have YAML front matter.
+// openAnnouncement reads an announcement for editing, like an incident.
 func (d *Desk) openAnnouncement(slug string) (string, []byte, *content.Announcement, error) {
-	if !content.ValidSlug(slug) {
-		return "", nil, nil, requestErrorf("%q is not an announcement slug (run bulletin announce list)", slug)
-	}
-	path := filepath.Join(d.announcementsDir, slug+".md")
-	src, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", nil, nil, refusef("unknown announcement %q: no %s%s (run bulletin announce list)", slug, path, didYouMean(d.announcementsDir, slug))
-	}
-	if err != nil {
-		return "", nil, nil, fmt.Errorf("read announcement: %w", err)
-	}
-	a, err := content.ParseAnnouncement(path, src, d.cfg)
-	if err != nil {
-		return "", nil, nil, fmt.Errorf("fix %s before editing it:\n%w", path, err)
-	}
-	if a.Format != content.YAML {
-		_, err := fm.Parse(path, src)
-		return "", nil, nil, err
-	}
-	return path, src, a, nil
+	k := fileKind{dir: d.announcementsDir, a: "an announcement", what: "announcement", list: "bulletin announce list"}
+	return openFile(k, slug, func(path string, src []byte) (*content.Announcement, error) {
+		return content.ParseAnnouncement(path, src, d.cfg)
+	}, func(a *content.Announcement) string { return a.Format })
 }
