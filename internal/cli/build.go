@@ -16,6 +16,7 @@ import (
 
 	"github.com/bulletin-dev/bulletin/internal/buildcache"
 	"github.com/bulletin-dev/bulletin/internal/config"
+	"github.com/bulletin-dev/bulletin/internal/content"
 	"github.com/bulletin-dev/bulletin/internal/diag"
 	"github.com/bulletin-dev/bulletin/internal/outdir"
 	"github.com/bulletin-dev/bulletin/internal/site"
@@ -157,6 +158,7 @@ func runBuild(_ context.Context, env Env, args []string) error {
 			fmt.Fprintf(env.Stderr, "bulletin build: %v (the site was built)\n", err)
 		}
 	}
+	warnOverdue(env, s)
 	if !*quiet {
 		what := fmt.Sprintf("%d files", st.Files)
 		if st.Incremental {
@@ -249,8 +251,18 @@ func runCheck(_ context.Context, env Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	warnOverdue(env, s)
 	fmt.Fprintf(env.Stdout, "ok: %d reports checked\n", len(s.Reports()))
 	return nil
+}
+
+// warnOverdue prints a warning for each announcement whose effective date
+// has passed while it is still planned or in testing: not an error, since
+// the site is right about what it was told, but its readers are misled.
+func warnOverdue(env Env, s *site.Site) {
+	for _, w := range content.Overdue(s.Announcements(), env.Now()) {
+		fmt.Fprintf(env.Stderr, "warning: %v\n", w)
+	}
 }
 
 // check runs every check of the site and returns the site and every

@@ -73,6 +73,7 @@ func commands() []command {
 		{"publish", "sync public/ to object storage", runPublish},
 		{"incident", "open, update, resolve and list incidents", runIncident},
 		{"maintenance", "schedule and list maintenance windows", runMaintenance},
+		{"announce", "announce planned changes: breaking changes, deprecations, notices", runAnnounce},
 		{"silence", "silence a component's automatic status signal for a while", runSilence},
 		{"version", "print the version", runVersion},
 	}

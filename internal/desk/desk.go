@@ -1,6 +1,7 @@
 // Package desk is the on-call desk: it opens, updates and resolves
 // incidents (content/incidents/*.md), schedules and updates maintenance
-// windows (content/maintenance/*.md), and silences and lifts silences of
+// windows (content/maintenance/*.md), announces planned changes
+// (content/announcements/*.md), and silences and lifts silences of
 // automatic status signals (content/silences/*.md), so nobody hand-edits
 // YAML at 3 a.m. For the writers it scaffolds the month's report
 // (content/reports/*.md), carrying last month's goals over.
@@ -26,21 +27,23 @@ import (
 
 // Desk edits the on-call files of one site, and scaffolds its reports.
 type Desk struct {
-	cfg            *config.Config
-	incidentsDir   string
-	maintenanceDir string
-	silencesDir    string
-	reportsDir     string
+	cfg              *config.Config
+	incidentsDir     string
+	maintenanceDir   string
+	announcementsDir string
+	silencesDir      string
+	reportsDir       string
 }
 
 // New returns the desk of the site in dir, whose loaded config is cfg.
 func New(cfg *config.Config, dir string) *Desk {
 	return &Desk{
-		cfg:            cfg,
-		incidentsDir:   filepath.Join(dir, "content", "incidents"),
-		maintenanceDir: filepath.Join(dir, "content", "maintenance"),
-		silencesDir:    filepath.Join(dir, "content", "silences"),
-		reportsDir:     filepath.Join(dir, "content", "reports"),
+		cfg:              cfg,
+		incidentsDir:     filepath.Join(dir, "content", "incidents"),
+		maintenanceDir:   filepath.Join(dir, "content", "maintenance"),
+		announcementsDir: filepath.Join(dir, "content", "announcements"),
+		silencesDir:      filepath.Join(dir, "content", "silences"),
+		reportsDir:       filepath.Join(dir, "content", "reports"),
 	}
 }
 

@@ -131,6 +131,23 @@ func TestEdits(t *testing.T) {
 			}
 			return d.UpdateMaintenance(MaintenanceUpdate{Slug: "db-upgrade", Status: content.MaintenanceCompleted, Message: "All done.", At: at(tb, "2026-12-01T22:30:00Z")})
 		}},
+		{"announce", nil, func(tb testing.TB, d *Desk) (string, error) {
+			// Testing began before the announcement: its first update
+			// says in_testing, and an endpoint keeps its commas.
+			return d.Announce(NewAnnouncement{Title: "The v1 API is removed", Kind: content.KindBreakingChange,
+				Effective: at(tb, "2027-01-12T09:00:00Z"), TestingFrom: at(tb, "2026-11-23T09:00:00Z"), StagingURL: "https://staging.example.org/",
+				Components: []string{"web"}, APIs: []string{"GET /v1/x?fields=a,b", "POST /v1/hooks"}, At: at(tb, "2026-11-24T10:00:00Z")})
+		}},
+		{"announce-planned", nil, func(tb testing.TB, d *Desk) (string, error) {
+			return d.Announce(NewAnnouncement{Title: "Old dashboards go away", Kind: content.KindDeprecation,
+				Effective: at(tb, "2027-03-01T09:00:00Z"), Message: "Use the new ones.", At: at(tb, "2026-11-24T10:00:00Z")})
+		}},
+		{"postpone-announcement", []string{"announcements/v1-removal"}, func(tb testing.TB, d *Desk) (string, error) {
+			if _, err := d.UpdateAnnouncement(AnnouncementUpdate{Slug: "v1-removal", Status: content.AnnouncementTesting, Message: "Staging runs without v1.", At: at(tb, "2026-11-23T09:00:00Z")}); err != nil {
+				return "", err
+			}
+			return d.UpdateAnnouncement(AnnouncementUpdate{Slug: "v1-removal", Status: content.AnnouncementPostponed, Effective: at(tb, "2027-02-02T09:00:00Z"), At: at(tb, "2027-01-05T09:00:00Z")})
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -209,10 +226,58 @@ func TestRefused(t *testing.T) {
 			_, err := d.UpdateMaintenance(MaintenanceUpdate{Slug: "db-upgrade", Message: "x", Status: "done"})
 			return err
 		}, true, `--status "done": want one of scheduled, in_progress, verifying, completed`},
+		{"incident slug taken by an announcement", func(tb testing.TB, d *Desk) error {
+			_, err := d.OpenIncident(NewIncident{Title: "X", Impact: "minor", Status: "investigating", Slug: "v1-removal"})
+			return err
+		}, true, `--slug "v1-removal" is already used by`},
+		{"announcement slug taken by an incident", func(tb testing.TB, d *Desk) error {
+			_, err := d.Announce(NewAnnouncement{Title: "X", Kind: "notice", Effective: at(tb, "2027-01-01T00:00:00Z"), Slug: "website-slow"})
+			return err
+		}, true, `--slug "website-slow" is already used by`},
+		{"unknown kind", func(tb testing.TB, d *Desk) error {
+			_, err := d.Announce(NewAnnouncement{Title: "X", Kind: "breaking", Effective: at(tb, "2027-01-01T00:00:00Z")})
+			return err
+		}, true, `--kind "breaking": want one of breaking-change, deprecation, notice`},
+		{"effective before testing", func(tb testing.TB, d *Desk) error {
+			_, err := d.Announce(NewAnnouncement{Title: "X", Kind: "notice", Effective: at(tb, "2027-01-01T00:00:00Z"), TestingFrom: at(tb, "2027-02-01T00:00:00Z")})
+			return err
+		}, false, "effective 2027-01-01T00:00:00Z is before testing_from 2027-02-01T00:00:00Z"},
+		{"staging url not absolute", func(tb testing.TB, d *Desk) error {
+			_, err := d.Announce(NewAnnouncement{Title: "X", Kind: "notice", Effective: at(tb, "2027-01-01T00:00:00Z"), StagingURL: "staging.example.org"})
+			return err
+		}, false, `staging_url "staging.example.org" is not an absolute http(s) URL`},
+		{"postponed without a new date", func(tb testing.TB, d *Desk) error {
+			_, err := d.UpdateAnnouncement(AnnouncementUpdate{Slug: "v1-removal", Status: "postponed", Message: "Later."})
+			return err
+		}, true, "--status postponed needs --effective NEW"},
+		{"announcement update without message", func(tb testing.TB, d *Desk) error {
+			_, err := d.UpdateAnnouncement(AnnouncementUpdate{Slug: "v1-removal", Status: "done"})
+			return err
+		}, true, `-m "message" is required`},
+		{"unknown announcement", func(tb testing.TB, d *Desk) error {
+			_, err := d.UpdateAnnouncement(AnnouncementUpdate{Slug: "v1-remove", Message: "x"})
+			return err
+		}, true, `unknown announcement "v1-remove": no`},
+		{"announcement update before the last one", func(tb testing.TB, d *Desk) error {
+			_, err := d.UpdateAnnouncement(AnnouncementUpdate{Slug: "v1-removal", Message: "x", At: at(tb, "2026-11-16T12:00:00Z")})
+			return err
+		}, true, "--at 2026-11-16T12:00:00Z is before the announcement's last update (2026-11-16T13:00:00Z)"},
+		{"effective moved before testing", func(tb testing.TB, d *Desk) error {
+			_, err := d.UpdateAnnouncement(AnnouncementUpdate{Slug: "v1-removal", Message: "Earlier.", Effective: at(tb, "2026-11-01T00:00:00Z"), At: at(tb, "2026-11-20T00:00:00Z")})
+			return err
+		}, false, "is before testing_from"},
+		{"postponed to an earlier date", func(tb testing.TB, d *Desk) error {
+			_, err := d.UpdateAnnouncement(AnnouncementUpdate{Slug: "v1-removal", Status: "postponed", Effective: at(tb, "2027-01-01T00:00:00Z"), At: at(tb, "2026-11-20T00:00:00Z")})
+			return err
+		}, true, "--effective 2027-01-01T00:00:00Z is not after the current effective date (2027-01-12T09:00:00Z)"},
+		{"new date without a message", func(tb testing.TB, d *Desk) error {
+			_, err := d.UpdateAnnouncement(AnnouncementUpdate{Slug: "v1-removal", Effective: at(tb, "2027-02-01T00:00:00Z"), At: at(tb, "2026-11-20T00:00:00Z")})
+			return err
+		}, true, `-m "message" is required`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d, dir := newDesk(t, "incidents/website-slow", "incidents/toml", "maintenance/db-upgrade")
+			d, dir := newDesk(t, "incidents/website-slow", "incidents/toml", "maintenance/db-upgrade", "announcements/v1-removal")
 			before := readTree(t, dir)
 			err := tt.run(t, d)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -254,11 +319,22 @@ func readTree(tb testing.TB, dir string) map[string]string {
 }
 
 func TestListings(t *testing.T) {
-	d, _ := newDesk(t, "incidents/website-slow", "maintenance/db-upgrade")
+	d, _ := newDesk(t, "incidents/website-slow", "maintenance/db-upgrade", "announcements/v1-removal")
 	if _, err := d.OpenIncident(NewIncident{Title: "Old", Impact: "major", Status: "investigating", Slug: "old", At: at(t, "2026-10-01T09:00:00Z")}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := d.ResolveIncident(IncidentResolution{Slug: "old", Message: "done", At: at(t, "2026-10-01T10:30:00Z")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []NewAnnouncement{
+		{Title: "Late", Slug: "late", Kind: "notice", Effective: at(t, "2026-10-01T09:00:00Z"), At: at(t, "2026-09-01T09:00:00Z")},
+		{Title: "Gone", Slug: "gone", Kind: "deprecation", Effective: at(t, "2026-12-01T09:00:00Z"), At: at(t, "2026-09-01T09:00:00Z")},
+	} {
+		if _, err := d.Announce(r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := d.UpdateAnnouncement(AnnouncementUpdate{Slug: "gone", Status: "cancelled", Message: "Kept after all.", At: at(t, "2026-10-02T09:00:00Z")}); err != nil {
 		t.Fatal(err)
 	}
 	now := at(t, "2026-10-14T10:00:00Z")
@@ -277,6 +353,11 @@ func TestListings(t *testing.T) {
 		{"maintenance", func() (*Listing, error) { return d.ListMaintenance(now, 10) }, "" +
 			"SLUG|STATUS|FROM|UNTIL|COMPONENTS|TITLE\n" +
 			"db-upgrade|scheduled|2026-12-01 22:00 CET|2026-12-02 01:00 CET|db|Database upgrade\n"},
+		{"announcements", func() (*Listing, error) { return d.ListAnnouncements(now, 10) }, "" +
+			"SLUG|STATUS|KIND|EFFECTIVE|COMPONENTS|TITLE\n" +
+			"late|planned (overdue)|notice|2026-10-01 11:00 CEST||Late\n" +
+			"v1-removal|planned|breaking-change|2027-01-12 10:00 CET|web|The v1 API is removed\n" +
+			"gone|cancelled|deprecation|2026-12-01 10:00 CET||Gone\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -224,29 +224,47 @@ func (d *Desk) writeIncident(path string, src []byte) error {
 	})
 }
 
-// openIncident reads an incident for editing; it must parse cleanly, since
-// editing a file the build rejects would hide the first problem.
+// openIncident reads an incident for editing.
 func (d *Desk) openIncident(slug string) (string, []byte, *content.Incident, error) {
+	k := fileKind{dir: d.incidentsDir, a: "an incident", what: "incident", list: "bulletin incident list"}
+	return openFile(k, slug, func(path string, src []byte) (*content.Incident, error) {
+		return content.ParseIncident(path, src, d.cfg)
+	}, func(inc *content.Incident) string { return inc.Format })
+}
+
+// fileKind names a kind of on-call file for the messages of openFile.
+type fileKind struct {
+	dir string
+	// a is what a bad slug is not ("an incident"), what what is unknown
+	// ("incident"), and list the command that lists the files.
+	a, what, list string
+}
+
+// openFile reads the file of slug in k.dir for editing with parse; it must
+// parse cleanly, since editing a file the build rejects would hide the
+// first problem, and have YAML front matter (format returns which).
+func openFile[T any](k fileKind, slug string, parse func(path string, src []byte) (T, error), format func(T) string) (string, []byte, T, error) {
+	var zero T
 	if !content.ValidSlug(slug) {
-		return "", nil, nil, requestErrorf("%q is not an incident slug (run bulletin incident list)", slug)
+		return "", nil, zero, requestErrorf("%q is not %s slug (run %s)", slug, k.a, k.list)
 	}
-	path := filepath.Join(d.incidentsDir, slug+".md")
+	path := filepath.Join(k.dir, slug+".md")
 	src, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return "", nil, nil, refusef("unknown incident %q: no %s%s (run bulletin incident list)", slug, path, didYouMean(d.incidentsDir, slug))
+		return "", nil, zero, refusef("unknown %s %q: no %s%s (run %s)", k.what, slug, path, didYouMean(k.dir, slug), k.list)
 	}
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("read incident: %w", err)
+		return "", nil, zero, fmt.Errorf("read %s: %w", k.what, err)
 	}
-	inc, err := content.ParseIncident(path, src, d.cfg)
+	v, err := parse(path, src)
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("fix %s before editing it:\n%w", path, err)
+		return "", nil, zero, fmt.Errorf("fix %s before editing it:\n%w", path, err)
 	}
-	if inc.Format != content.YAML {
+	if format(v) != content.YAML {
 		_, err := fm.Parse(path, src)
-		return "", nil, nil, err
+		return "", nil, zero, err
 	}
-	return path, src, inc, nil
+	return path, src, v, nil
 }
 
 func checkAfterLast(inc *content.Incident, at time.Time) error {

@@ -77,3 +77,35 @@ func (d *Desk) ListMaintenance(at time.Time, n int) (*Listing, error) {
 	}
 	return l, err
 }
+
+// ListAnnouncements lists the announcements still open at at (planned or
+// in testing), soonest effective first, overdue ones marked, then the n
+// most recently effective closed ones (done, postponed, cancelled). A file
+// that cannot be read is reported in the error, and the Listing still
+// holds the others.
+func (d *Desk) ListAnnouncements(at time.Time, n int) (*Listing, error) {
+	at = when(at)
+	as, err := content.LoadAnnouncements(d.announcementsDir, d.cfg)
+	var open, closed []*content.Announcement
+	for _, a := range as {
+		if a.Open(at) {
+			open = append(open, a)
+		} else {
+			closed = append(closed, a)
+		}
+	}
+	// Closed ones newest first.
+	slices.Reverse(closed)
+	if len(closed) > n {
+		closed = closed[:n]
+	}
+	l := &Listing{Header: []string{"SLUG", "STATUS", "KIND", "EFFECTIVE", "COMPONENTS", "TITLE"}, Total: len(as)}
+	for _, a := range append(open, closed...) {
+		st := a.StatusAt(at)
+		if a.Overdue(at) {
+			st += " (overdue)"
+		}
+		l.Rows = append(l.Rows, []string{a.Slug, st, a.Kind, a.Effective.In(d.cfg.Location).Format(listTime), strings.Join(a.Components, ","), a.Title})
+	}
+	return l, err
+}

@@ -1,10 +1,7 @@
 package desk
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -144,29 +141,12 @@ func (d *Desk) UpdateMaintenance(u MaintenanceUpdate) (string, error) {
 	})
 }
 
-// openMaintenance reads a window for editing; like an incident, it must
-// parse cleanly and have YAML front matter.
+// openMaintenance reads a window for editing, like an incident.
 func (d *Desk) openMaintenance(slug string) (string, []byte, *content.Maintenance, error) {
-	if !content.ValidSlug(slug) {
-		return "", nil, nil, requestErrorf("%q is not a maintenance slug (run bulletin maintenance list)", slug)
-	}
-	path := filepath.Join(d.maintenanceDir, slug+".md")
-	src, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return "", nil, nil, refusef("unknown maintenance window %q: no %s%s (run bulletin maintenance list)", slug, path, didYouMean(d.maintenanceDir, slug))
-	}
-	if err != nil {
-		return "", nil, nil, fmt.Errorf("read maintenance: %w", err)
-	}
-	m, err := content.ParseMaintenance(path, src, d.cfg)
-	if err != nil {
-		return "", nil, nil, fmt.Errorf("fix %s before editing it:\n%w", path, err)
-	}
-	if m.Format != content.YAML {
-		_, err := fm.Parse(path, src)
-		return "", nil, nil, err
-	}
-	return path, src, m, nil
+	k := fileKind{dir: d.maintenanceDir, a: "a maintenance", what: "maintenance window", list: "bulletin maintenance list"}
+	return openFile(k, slug, func(path string, src []byte) (*content.Maintenance, error) {
+		return content.ParseMaintenance(path, src, d.cfg)
+	}, func(m *content.Maintenance) string { return m.Format })
 }
 
 // maintenanceRank orders maintenance statuses; -1 for an unknown one.

@@ -13,9 +13,9 @@ import (
 	"github.com/bulletin-dev/bulletin/internal/content"
 )
 
-// newSlug returns "<date>-<title words>" for a new incident or window,
-// unused by both kinds (they share /incidents/<slug>/), adding -2, -3, … on
-// collision. A given slug must be valid and unused.
+// newSlug returns "<date>-<title words>" for a new incident, window or
+// announcement, unused by all three (one name is one event everywhere:
+// links, feeds, the commands), adding -2, -3, … on collision. A given slug must be valid and unused.
 func (d *Desk) newSlug(given, title string, at time.Time) (string, error) {
 	if given != "" {
 		if !content.ValidSlug(given) {
@@ -40,7 +40,7 @@ func (d *Desk) newSlug(given, title string, at time.Time) (string, error) {
 }
 
 func (d *Desk) slugTaken(slug string) (string, bool) {
-	for _, dir := range []string{d.incidentsDir, d.maintenanceDir} {
+	for _, dir := range []string{d.incidentsDir, d.maintenanceDir, d.announcementsDir} {
 		p := filepath.Join(dir, slug+".md")
 		if _, err := os.Stat(p); err == nil {
 			return p, true
