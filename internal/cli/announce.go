@@ -137,23 +137,5 @@ func announceUpdate(env Env, args []string) error {
 }
 
 func announceList(env Env, args []string) error {
-	fs := newFlagSet(env, "announce list", "announce list [-n 10]")
-	var sf statusFlags
-	sf.register(fs)
-	n := fs.Int("n", 10, "number of closed announcements (done, postponed, cancelled) to show after the open ones")
-	if err := parse(fs, env, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 0 {
-		return fmt.Errorf("%w: announce list takes no arguments", errUsage)
-	}
-	if *n < 0 {
-		return fmt.Errorf("%w: -n must not be negative", errUsage)
-	}
-	d, at, err := sf.load(env)
-	if err != nil {
-		return err
-	}
-	l, err := d.ListAnnouncements(at, *n)
-	return printListing(env, l, "no announcements", err)
+	return runList(env, args, "announce list", "number of closed announcements (done, postponed, cancelled) to show after the open ones", "no announcements", (*desk.Desk).ListAnnouncements)
 }

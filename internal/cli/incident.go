@@ -105,6 +105,30 @@ func printPath(env Env, path string, err error) error {
 	return nil
 }
 
+// runList runs "<cmd> [-n 10]": the open items of a kind, then the n most
+// recent closed ones (nHelp says which), as list makes them at --at.
+func runList(env Env, args []string, cmd, nHelp, none string, list func(*desk.Desk, time.Time, int) (*desk.Listing, error)) error {
+	fs := newFlagSet(env, cmd, cmd+" [-n 10]")
+	var sf statusFlags
+	sf.register(fs)
+	n := fs.Int("n", 10, nHelp)
+	if err := parse(fs, env, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		return fmt.Errorf("%w: %s takes no arguments", errUsage, cmd)
+	}
+	if *n < 0 {
+		return fmt.Errorf("%w: -n must not be negative", errUsage)
+	}
+	d, at, err := sf.load(env)
+	if err != nil {
+		return err
+	}
+	l, err := list(d, at, *n)
+	return printListing(env, l, none, err)
+}
+
 // printListing prints l as a table, or none when there were no files at
 // all; loadErr, the files that could not be read, is returned after it.
 func printListing(env Env, l *desk.Listing, none string, loadErr error) error {
@@ -218,23 +242,5 @@ func incidentResolve(env Env, args []string) error {
 }
 
 func incidentList(env Env, args []string) error {
-	fs := newFlagSet(env, "incident list", "incident list [-n 10]")
-	var sf statusFlags
-	sf.register(fs)
-	n := fs.Int("n", 10, "number of resolved incidents to show after the open ones")
-	if err := parse(fs, env, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 0 {
-		return fmt.Errorf("%w: incident list takes no arguments", errUsage)
-	}
-	if *n < 0 {
-		return fmt.Errorf("%w: -n must not be negative", errUsage)
-	}
-	d, at, err := sf.load(env)
-	if err != nil {
-		return err
-	}
-	l, err := d.ListIncidents(at, *n)
-	return printListing(env, l, "no incidents", err)
+	return runList(env, args, "incident list", "number of resolved incidents to show after the open ones", "no incidents", (*desk.Desk).ListIncidents)
 }

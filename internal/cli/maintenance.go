@@ -102,23 +102,5 @@ func maintenanceUpdate(env Env, args []string) error {
 }
 
 func maintenanceList(env Env, args []string) error {
-	fs := newFlagSet(env, "maintenance list", "maintenance list [-n 10]")
-	var sf statusFlags
-	sf.register(fs)
-	n := fs.Int("n", 10, "number of completed windows to show after the open ones")
-	if err := parse(fs, env, args); err != nil {
-		return err
-	}
-	if fs.NArg() != 0 {
-		return fmt.Errorf("%w: maintenance list takes no arguments", errUsage)
-	}
-	if *n < 0 {
-		return fmt.Errorf("%w: -n must not be negative", errUsage)
-	}
-	d, at, err := sf.load(env)
-	if err != nil {
-		return err
-	}
-	l, err := d.ListMaintenance(at, *n)
-	return printListing(env, l, "no maintenance windows", err)
+	return runList(env, args, "maintenance list", "number of completed windows to show after the open ones", "no maintenance windows", (*desk.Desk).ListMaintenance)
 }
