@@ -412,6 +412,10 @@ type Page struct {
 	Status  *StatusView
 	Event   *EventView
 	History *HistoryView
+	// Announcement is an announcement's page, Announcements their index
+	// (announcements.go).
+	Announcement  *AnnouncementView
+	Announcements *AnnouncementsView
 	// Feeds, when set, are the page's feeds for discovery instead of the
 	// site's (the status pages advertise the incident feeds).
 	Feeds []FeedLink
