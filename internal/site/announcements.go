@@ -165,6 +165,15 @@ func (v *AnnouncementView) onStatusPage(now time.Time) bool {
 	return false
 }
 
+// announcementsURL is the index's URL for the site header, "" when the
+// site has no announcements.
+func (s *Site) announcementsURL() string {
+	if len(s.announcements) == 0 {
+		return ""
+	}
+	return s.rel(announcementsPath)
+}
+
 // announcementFeeds are the feeds of announcements, for discovery: none
 // when the site has none.
 func (s *Site) announcementFeeds() []FeedLink {

@@ -359,6 +359,10 @@ type SiteData struct {
 	StatusTitle string
 	Feeds       []FeedLink
 	Environment string
+
+	// AnnouncementsURL is the index of planned changes, "" when the site
+	// has none.
+	AnnouncementsURL string
 }
 
 // FeedLink is an alternate representation advertised on every page.
@@ -383,6 +387,8 @@ func (s *Site) siteData() *SiteData {
 			{Title: s.cfg.Title + " (Atom)", Type: "application/atom+xml", URL: s.cfg.AbsURL("/atom.xml")},
 			{Title: s.cfg.Title + " (JSON Feed)", Type: "application/feed+json", URL: s.cfg.AbsURL("/feed.json")},
 		},
+
+		AnnouncementsURL: s.announcementsURL(),
 	}
 }
 
