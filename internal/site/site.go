@@ -227,6 +227,8 @@ func (s *Site) renderDigest() digest.Key {
 	if err := d.Value(s.cfg); err != nil {
 		return digest.Key{}
 	}
+	// Every page's header links to the announcements when there are any.
+	d.String(s.announcementsURL())
 	for _, layers := range [][]layer{s.theme.templates, s.theme.static} {
 		fs, err := files(layers)
 		if err != nil {
