@@ -53,6 +53,7 @@ type AnnouncementView struct {
 	Effective   time.Time
 	TestingFrom time.Time
 	StagingURL  string
+	// Components are the affected visible components.
 	Components  []ComponentRef
 	APIs        []string
 	URL, AbsURL string
@@ -72,7 +73,8 @@ type AnnouncementUpdateView struct {
 	At                  time.Time
 	Status, StatusLabel string
 	Body                template.HTML
-	// Text is the update's markdown as written, its lines joined.
+	// Text is the update's markdown as written, the lines of each
+	// paragraph joined (see joinLines).
 	Text string
 }
 
@@ -133,6 +135,10 @@ func (s *Site) announcementViews() ([]*AnnouncementView, error) {
 			Upcoming:    a.Open(now) || (st == content.AnnouncementPostponed && a.Effective.After(now)),
 		}
 		for _, c := range a.Components {
+			// Hidden components are left out, as from the v2 API.
+			if cc, ok := s.cfg.Component(c); ok && cc.Hidden {
+				continue
+			}
 			v.Components = append(v.Components, s.componentRef(c, ""))
 		}
 		tl := a.Timeline(now)
@@ -144,13 +150,26 @@ func (s *Site) announcementViews() ([]*AnnouncementView, error) {
 			v.Updates = append(v.Updates, AnnouncementUpdateView{
 				At: u.At, Status: u.Status, StatusLabel: announcementStatusLabel(u.Status),
 				Body: s.markdown([]byte(u.Body), a.Path, u.Line, &problems),
-				Text: strings.Join(strings.Fields(u.Body), " "),
+				Text: joinLines(u.Body),
 			})
 		}
 		v.Body = s.markdown(a.Body, a.Path, a.BodyLine, &problems)
 		out = append(out, v)
 	}
 	return out, problems.Err()
+}
+
+// joinLines returns markdown with the lines of each paragraph joined by a
+// space and paragraphs apart by a blank line, for readers of JSON that do
+// not render markdown.
+func joinLines(md string) string {
+	var paras []string
+	for _, p := range strings.Split(strings.ReplaceAll(strings.TrimSpace(md), "\r\n", "\n"), "\n\n") {
+		if p = strings.Join(strings.Fields(p), " "); p != "" {
+			paras = append(paras, p)
+		}
+	}
+	return strings.Join(paras, "\n\n")
 }
 
 // onStatusPage reports whether the status page lists v at now: open,

@@ -229,3 +229,17 @@ func TestAnnouncementMarkdownProblem(t *testing.T) {
 		t.Errorf("error %v, want one at the body's line", err)
 	}
 }
+
+func TestJoinLines(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"one line", "one line"},
+		{"Announced to every customer\nwith a legacy client.\n", "Announced to every customer with a legacy client."},
+		{"First\nparagraph.\n\n\nSecond  one.\r\n", "First paragraph.\n\nSecond one."},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := joinLines(tt.in); got != tt.want {
+			t.Errorf("joinLines(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
