@@ -69,13 +69,7 @@ func TestNeverStaleAnnouncements(t *testing.T) {
 			build(t, dir, true) // warm the cache
 			before, _ := build(t, dir, true)
 			c.change(t, dir, gs)
-			now := buildNow
-			if !c.now.IsZero() {
-				now = c.now
-			}
-			want, _ := buildAt(t, dir, false, now)
-			got, _ := buildAt(t, dir, true, now)
-			sameFiles(t, "after the change", got, want)
+			want := rebuildAt(t, dir, c.now)
 			for _, name := range annOutputs {
 				switch {
 				case c.gone && name == "status/index.html":
@@ -94,8 +88,6 @@ func TestNeverStaleAnnouncements(t *testing.T) {
 					t.Errorf("%s does not say overdue", name)
 				}
 			}
-			again, _ := buildAt(t, dir, true, now)
-			sameFiles(t, "warm after the change", again, want)
 		})
 	}
 }
