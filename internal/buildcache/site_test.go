@@ -439,13 +439,7 @@ func TestNeverStale(t *testing.T) {
 			build(t, dir, true) // warm the cache
 			before, _ := build(t, dir, true)
 			c.change(t, dir, gs)
-			now := buildNow
-			if !c.now.IsZero() {
-				now = c.now
-			}
-			want, _ := buildAt(t, dir, false, now)
-			got, _ := buildAt(t, dir, true, now)
-			sameFiles(t, "after the change", got, want)
+			want := rebuildAt(t, dir, c.now)
 			changed := false
 			for name, w := range want {
 				if !bytes.Equal(before[name], w) {
@@ -456,11 +450,24 @@ func TestNeverStale(t *testing.T) {
 			if !changed {
 				t.Fatalf("the change did not show in the output even without cache; the test proves nothing")
 			}
-			// And once more, now warm, still the same.
-			again, _ := buildAt(t, dir, true, now)
-			sameFiles(t, "warm after the change", again, want)
 		})
 	}
+}
+
+// rebuildAt builds dir at now (buildNow when zero) without cache and with
+// it, twice, checks that the cached builds equal the other, and returns it.
+func rebuildAt(t *testing.T, dir string, now time.Time) map[string][]byte {
+	t.Helper()
+	if now.IsZero() {
+		now = buildNow
+	}
+	want, _ := buildAt(t, dir, false, now)
+	got, _ := buildAt(t, dir, true, now)
+	sameFiles(t, "after the change", got, want)
+	// And once more, now warm, still the same.
+	again, _ := buildAt(t, dir, true, now)
+	sameFiles(t, "warm after the change", again, want)
+	return want
 }
 
 // withLive gives the generated site a live rule for its first component

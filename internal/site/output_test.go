@@ -216,7 +216,7 @@ func TestMemOutputReuse(t *testing.T) {
 	pages := 0
 	for name := range first.Files() {
 		feed := strings.HasSuffix(name, "feed.xml") || strings.HasSuffix(name, "atom.xml") || name == "feed.json"
-		if strings.HasPrefix(name, "incidents/") || strings.HasPrefix(name, "status/history/") || strings.HasPrefix(name, "reports/") || name == "index.html" || feed {
+		if strings.HasPrefix(name, "incidents/") || strings.HasPrefix(name, "announcements/") || strings.HasPrefix(name, "status/history/") || strings.HasPrefix(name, "reports/") || name == "index.html" || feed {
 			pages++
 		}
 	}

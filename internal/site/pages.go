@@ -9,7 +9,7 @@ import (
 // memoKinds are the page kinds worth memoizing: each cheaper to digest
 // than to render. The status page, which changes with the clock, is
 // rendered every time.
-var memoKinds = map[string]bool{"report": true, "home": true, "reports": true, kindIncident: true, kindHistory: true}
+var memoKinds = map[string]bool{"report": true, "home": true, "reports": true, kindIncident: true, kindHistory: true, kindAnnouncement: true, kindAnnouncements: true}
 
 // pager renders pages through the theme into an output, keeping those the
 // output can reuse from the previous build.

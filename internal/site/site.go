@@ -227,6 +227,8 @@ func (s *Site) renderDigest() digest.Key {
 	if err := d.Value(s.cfg); err != nil {
 		return digest.Key{}
 	}
+	// Every page's header links to the announcements when there are any.
+	d.String(s.announcementsURL())
 	for _, layers := range [][]layer{s.theme.templates, s.theme.static} {
 		fs, err := files(layers)
 		if err != nil {
@@ -359,6 +361,10 @@ type SiteData struct {
 	StatusTitle string
 	Feeds       []FeedLink
 	Environment string
+
+	// AnnouncementsURL is the index of planned changes, "" when the site
+	// has none.
+	AnnouncementsURL string
 }
 
 // FeedLink is an alternate representation advertised on every page.
@@ -383,6 +389,8 @@ func (s *Site) siteData() *SiteData {
 			{Title: s.cfg.Title + " (Atom)", Type: "application/atom+xml", URL: s.cfg.AbsURL("/atom.xml")},
 			{Title: s.cfg.Title + " (JSON Feed)", Type: "application/feed+json", URL: s.cfg.AbsURL("/feed.json")},
 		},
+
+		AnnouncementsURL: s.announcementsURL(),
 	}
 }
 
@@ -412,6 +420,10 @@ type Page struct {
 	Status  *StatusView
 	Event   *EventView
 	History *HistoryView
+	// Announcement is an announcement's page, Announcements their index
+	// (announcements.go).
+	Announcement  *AnnouncementView
+	Announcements *AnnouncementsView
 	// Feeds, when set, are the page's feeds for discovery instead of the
 	// site's (the status pages advertise the incident feeds).
 	Feeds []FeedLink

@@ -21,7 +21,7 @@ import (
 //
 // renderStatus, here, computes the model once and hands it to one file per
 // output: statuspage.go, history.go, incidentpages.go, statusfeeds.go,
-// statusapi.go (JSON API and badges) and errorpages.go. events.go holds the
+// statusapi.go, announcements.go (planned changes: pages, feeds, API) (JSON API and badges) and errorpages.go. events.go holds the
 // views of incidents and windows that all of them share.
 
 // Page kinds of the status templates.
@@ -47,6 +47,9 @@ type statusModel struct {
 	maintenance []*event
 	bySlug      map[string]*event
 	feeds       []FeedLink
+	// announcements are the planned changes at Now, soonest effective
+	// first (announcements.go).
+	announcements []*AnnouncementView
 }
 
 // renderStatus writes every status output and returns the sitemap entries
@@ -74,6 +77,7 @@ func (s *Site) renderStatus(out Output, pages *pager) ([]sitemapEntry, error) {
 	}
 	urls = append(urls, s.renderHistory(m, pages)...)
 	urls = append(urls, s.renderIncidentPages(m, pages)...)
+	urls = append(urls, s.renderAnnouncements(out, m, pages, add)...)
 
 	add(s.renderStatusFeeds(out, m))
 	s.renderStatusAPI(out, p, add)
@@ -121,5 +125,10 @@ func (s *Site) statusModel() (*statusModel, error) {
 	for _, e := range m.maintenance {
 		m.bySlug[e.head.Slug] = e
 	}
+	as, err := s.announcementViews()
+	if err != nil {
+		return nil, err
+	}
+	m.announcements = as
 	return m, nil
 }

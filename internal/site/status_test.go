@@ -148,6 +148,13 @@ func TestStatusGolden(t *testing.T) {
 		{"incidents/2026-11-02-cache-rebuild/index.html", "maintenance-in-progress.html"},
 		{"status/feed.xml", "feed.xml"},
 		{"status/components/db/atom.xml", "db-atom.xml"},
+		{"announcements/2026-12-01-tls-legacy-ciphers/index.html", "announcement-testing.html"},
+		{"announcements/2026-10-30-database-engine-upgrade/index.html", "announcement-overdue.html"},
+		{"announcements/index.html", "announcements.html"},
+		{"announcements/feed.xml", "announcements-feed.xml"},
+		{"announcements/atom.xml", "announcements-atom.xml"},
+		{"announcements/feed.json", "announcements-feed.json"},
+		{"status/api/announcements.json", "announcements-api.json"},
 	}
 	for _, k := range errorKinds() {
 		tests = append(tests, struct{ file, golden string }{"errors/" + k.code + ".html", "error-" + k.code + ".html"})

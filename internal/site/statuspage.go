@@ -25,7 +25,7 @@ func (s *Site) renderStatusPage(out Output, m *statusModel, pages *pager, add fu
 		Title:       s.cfg.Status.Title,
 		Description: "Current status, incidents and scheduled maintenance of " + s.cfg.Title + ".",
 		Status:      view,
-		Feeds:       m.feeds,
+		Feeds:       append(append([]FeedLink(nil), m.feeds...), s.announcementFeeds()...),
 		InlineCSS:   template.CSS(s.statusCSS),
 	})
 	if s.cfg.Status.Path != defaultStatusPath {
@@ -55,6 +55,11 @@ type StatusView struct {
 	// Detected the components they find at fault.
 	Live     *LiveView
 	Detected []DetectedView
+	// Planned are the announcements of planned changes that matter now
+	// (see onStatusPage), soonest effective first; AnnouncementsURL is
+	// their index.
+	Planned          []*AnnouncementView
+	AnnouncementsURL string
 }
 
 // SectionView is a group of components, or (Grouped false) a run of
@@ -118,6 +123,16 @@ func (s *Site) statusView(m *statusModel) (*StatusView, error) {
 		BadgeURL:    s.rel(s.cfg.Status.Path + "badges/status.svg"),
 		Live:        liveView(p),
 		Detected:    detectedViews(p, m),
+
+		AnnouncementsURL: s.rel(announcementsPath),
+	}
+	// Changes still to come first, then those closed lately.
+	for _, upcoming := range []bool{true, false} {
+		for _, a := range m.announcements {
+			if a.Upcoming == upcoming && a.onStatusPage(s.opts.Now) {
+				v.Planned = append(v.Planned, a)
+			}
+		}
 	}
 	// The current events show with their timelines.
 	var problems diag.List

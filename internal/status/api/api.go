@@ -507,3 +507,7 @@ func nonNil[T any](s []T) []T {
 	}
 	return s
 }
+
+// PageObject returns the page object the documents share, for documents
+// beside them (announcements.json) that describe the same page.
+func PageObject(cfg *config.Config, p *status.Page) Page { return newBuilder(cfg, p).page }
