@@ -6,6 +6,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -57,6 +58,13 @@ type Config struct {
 
 	// Environment is the name of the environment the overrides came from.
 	Environment string `toml:"-"`
+	// ProductionURL is the top-level base_url, before the environment's
+	// override: where the production site is.
+	ProductionURL string `toml:"-"`
+	// Banner is the text of the banner every page of a build for an
+	// environment other than production and development shows; empty for
+	// those two, and when the environment sets show_banner = false.
+	Banner string `toml:"-"`
 	// Location is the loaded TimeZone.
 	Location *time.Location `toml:"-"`
 	// Path is the file the config was read from; Lines maps keys to lines.
@@ -69,7 +77,14 @@ type EnvOverride struct {
 	BaseURL    string `toml:"base_url"`
 	Title      string `toml:"title"`
 	UnsafeHTML *bool  `toml:"unsafe_html"`
+	// Banner replaces DefaultBanner; ShowBanner = false leaves the banner
+	// out (it is on by default).
+	Banner     string `toml:"banner"`
+	ShowBanner *bool  `toml:"show_banner"`
 }
+
+// DefaultBanner is the banner of an environment that sets no text.
+const DefaultBanner = "This is the staging site: changes are tested here before production."
 
 // Status configures the status page.
 type Status struct {
@@ -228,6 +243,7 @@ func Parse(path string, src []byte, env string) (*Config, error) {
 		env = "production"
 	}
 	c.Environment = env
+	c.ProductionURL = c.BaseURL
 	o, ok := c.Env[env]
 	if !ok && env != "production" && env != "development" {
 		// A mistyped --env would otherwise build with production's URLs.
@@ -246,6 +262,9 @@ func Parse(path string, src []byte, env string) (*Config, error) {
 		}
 		if o.UnsafeHTML != nil {
 			c.UnsafeHTML = *o.UnsafeHTML
+		}
+		if env != "production" && env != "development" && (o.ShowBanner == nil || *o.ShowBanner) {
+			c.Banner = cmp.Or(o.Banner, DefaultBanner)
 		}
 	}
 	c.defaults()
@@ -290,6 +309,9 @@ func (c *Config) defaults() {
 	}
 	if c.BaseURL != "" && !strings.HasSuffix(c.BaseURL, "/") {
 		c.BaseURL += "/"
+	}
+	if c.ProductionURL != "" && !strings.HasSuffix(c.ProductionURL, "/") {
+		c.ProductionURL += "/"
 	}
 	if c.Status.Path == "" {
 		c.Status.Path = "/status/"

@@ -10,6 +10,9 @@ import (
 // ErrorPage is the data of one self-contained error page.
 type ErrorPage struct {
 	Site *SiteData
+	// Banner, when set, says that this is not the production site; it
+	// links to production's status page.
+	Banner *BannerView
 	// Code names the failure ("503", "connection-refused"); the page is
 	// errors/<Code>.html.
 	Code        string
@@ -151,6 +154,7 @@ func (s *Site) errorPages(m *statusModel) []*ErrorPage {
 	for _, k := range errorKinds() {
 		e := &ErrorPage{
 			Site:        s.siteData(),
+			Banner:      s.banner(s.cfg.Status.Path),
 			Code:        k.code,
 			Title:       k.title,
 			Explanation: k.explanation,

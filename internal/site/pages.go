@@ -51,6 +51,7 @@ func (pg *pager) lazy(kind, urlPath string, key digest.Key, build func() (*Page,
 	p.Site = pg.site
 	p.Kind = kind
 	p.Path = urlPath
+	p.Banner = s.banner(urlPath)
 	p.Canonical = s.cfg.AbsURL(urlPath)
 	p.LiveReload = s.opts.LiveReload
 	if key.IsZero() && pg.memo != nil && memoKinds[kind] && !s.renderID.IsZero() {

@@ -45,6 +45,9 @@ type ReportView struct {
 	// Incidents are the month's incident figures (reportincidents.go);
 	// nil when the site keeps no incidents or maintenance.
 	Incidents *IncidentsSection
+	// Announcements are the changes coming up after the month and those
+	// that landed in it (reportannouncements.go); nil when there are none.
+	Announcements *AnnouncementsSection
 
 	// Prev and Next are the neighbouring reports (older, newer), nil at
 	// the ends. They are links, not views, so that a report page depends
@@ -185,8 +188,8 @@ func (s *Site) reportLink(r *content.Report) *ReportLink {
 // build's page can be kept without making the view: the report's file, the
 // snapshots of its month and of the months its trend charts show, the files
 // of the incidents that started in the month, which incidents (of any
-// month) declare the month's detected disruptions, its neighbours' links,
-// and the config and theme (renderID). When one of those incidents is still
+// month) declare the month's detected disruptions, what it lists of
+// announcements, its neighbours' links, and the config and theme (renderID). When one of those incidents is still
 // open, or has an update to come, the section changes with the clock: the
 // key is zero and the page is keyed by its data instead.
 func (s *Site) reportKey(r *content.Report, prev, next *ReportLink) digest.Key {
@@ -227,6 +230,12 @@ func (s *Site) reportKey(r *content.Report, prev, next *ReportLink) digest.Key {
 				d.String(inc.Path)
 			}
 		}
+	}
+	// What the report lists of announcements depends on the clock
+	// (statuses, overdue) but is small: key the list itself.
+	d.String("announcements")
+	if d.Value(s.announcementsSection(r.Month)) != nil {
+		return digest.Key{}
 	}
 	if d.Value([]*ReportLink{prev, next}) != nil {
 		return digest.Key{}
@@ -289,6 +298,7 @@ func (s *Site) reportView(r *content.Report) (*ReportView, error) {
 	incidents, err := s.incidentsSection(r.Month)
 	problems.Add(r.Path, err)
 	v.Incidents = incidents
+	v.Announcements = s.announcementsSection(r.Month)
 	return v, problems.Err()
 }
 

@@ -50,6 +50,13 @@ func TestReportSections(t *testing.T) {
 		`{{&lt; figure &#34;uptime.api&#34; &gt;}}`,
 		`<!-- raw HTML omitted -->`,
 		`class="footnotes"`,
+		// Announcements: December's change coming up, with where to try
+		// it; October's change landed (the cancelled one is not listed:
+		// TestReportAnnouncements).
+		`<h2 id="coming-up">Coming up</h2>`,
+		`<span class="badge kind-breaking-change">Breaking change</span> <a href="https://ops.acme.example/announcements/2026-12-15-tls-1-0-off/">TLS 1.0 and 1.1 are turned off on 15 December</a> · effective <time datetime="2026-12-15T09:00:00&#43;01:00">15 Dec 2026, 09:00 CET</time> · <span class="status">in testing — try it in staging: <a href="https://staging.api.acme.example/">https://staging.api.acme.example/</a></span> · affects Public API</li>`,
+		`<h2 id="landed">Landed</h2>`,
+		`<span class="badge kind-notice">Notice</span> <a href="https://ops.acme.example/announcements/2026-10-14-mail-relay-ipv6/">The mail relay sends over IPv6</a>`,
 		// The pager links the neighbouring months.
 		`<a rel="prev" href="/reports/2026/09/">← September 2026</a>`,
 	} {

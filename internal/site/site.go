@@ -430,6 +430,9 @@ type Page struct {
 	// InlineCSS, when set, replaces the link to the site stylesheet, so a
 	// page renders from its first response (the status page).
 	InlineCSS template.CSS
+	// Banner, when set, says that this is not the production site
+	// (banner.go).
+	Banner *BannerView
 }
 
 // Year groups reports of one year, newest first.
