@@ -426,16 +426,16 @@ func TestNeverStale(t *testing.T) {
 				"\nreason: Probe misconfigured.\nstart: 2026-11-14T10:00:00Z\nuntil: 2026-11-14T12:00:00Z\n---\n")
 		}, time.Time{}},
 		{"announcement added, coming up in the newest report", func(t *testing.T, dir string, gs *benchgen.Site) {
-			writeAnnouncement(t, dir, gs, "Pages move to HTTP/3", "planned")
+			writeNotice(t, dir, gs, "Pages move to HTTP/3", "planned")
 		}, time.Time{}},
 		{"announcement title, shown in the reports it is coming up in", func(t *testing.T, dir string, gs *benchgen.Site) {
-			path := writeAnnouncement(t, dir, gs, "Pages move to HTTP/3", "planned")
+			path := writeNotice(t, dir, gs, "Pages move to HTTP/3", "planned")
 			build(t, dir, true)
 			edit(t, path, func(s string) string { return strings.Replace(s, "HTTP/3", "QUIC", 1) })
 		}, time.Time{}},
 		{"clock: an announced change goes overdue", func(t *testing.T, dir string, gs *benchgen.Site) {
 			// Effective an hour after the first builds, still in testing.
-			writeAnnouncement(t, dir, gs, "Pages move to HTTP/3", "in_testing")
+			writeNotice(t, dir, gs, "Pages move to HTTP/3", "in_testing")
 			buildAt(t, dir, true, buildNow)
 		}, buildNow.Add(2 * time.Hour)},
 		{"stylesheet", func(t *testing.T, dir string, gs *benchgen.Site) {
@@ -507,10 +507,10 @@ func writeLive(t *testing.T, dir string, gs *benchgen.Site, status string, check
 	}
 }
 
-// writeAnnouncement writes an announcement of the generated site's first
+// writeNotice writes an announcement of the generated site's first
 // component, effective an hour after buildNow with the given status since
 // a day before, and returns its path.
-func writeAnnouncement(t *testing.T, dir string, gs *benchgen.Site, title, status string) string {
+func writeNotice(t *testing.T, dir string, gs *benchgen.Site, title, status string) string {
 	t.Helper()
 	path := filepath.Join(dir, "content", "announcements", "2026-11-14-http3.md")
 	write(t, path, "---\ntitle: "+title+"\nkind: notice\neffective: "+buildNow.Add(time.Hour).Format(time.RFC3339)+
