@@ -1,6 +1,7 @@
 package site
 
 import (
+	"strings"
 	"time"
 
 	"github.com/bulletin-dev/bulletin/internal/content"
@@ -38,20 +39,6 @@ type ReportAnnouncement struct {
 	Components []string
 }
 
-var announcementKindLabels = map[string]string{
-	content.KindBreakingChange: "Breaking change",
-	content.KindDeprecation:    "Deprecation",
-	content.KindNotice:         "Notice",
-}
-
-var announcementStatusTexts = map[string]string{
-	content.AnnouncementPlanned:   "planned",
-	content.AnnouncementTesting:   "in testing",
-	content.AnnouncementDone:      "done",
-	content.AnnouncementCancelled: "cancelled",
-	content.AnnouncementPostponed: "postponed",
-}
-
 // announcementsSection returns what month's report lists of the site's
 // announcements; nil when it lists none.
 func (s *Site) announcementsSection(month string) *AnnouncementsSection {
@@ -83,29 +70,26 @@ func (s *Site) reportAnnouncement(a *content.Announcement) ReportAnnouncement {
 	now := s.opts.Now
 	st := a.StatusAt(now)
 	ra := ReportAnnouncement{
-		Slug: a.Slug, Title: a.Title, URL: s.cfg.AbsURL("/announcements/" + a.Slug + "/"),
-		Kind: a.Kind, KindLabel: a.Kind, Effective: a.Effective,
-		Status: st, StatusText: st, Overdue: a.Overdue(now),
-	}
-	if l, ok := announcementKindLabels[a.Kind]; ok {
-		ra.KindLabel = l
-	}
-	if t, ok := announcementStatusTexts[st]; ok {
-		ra.StatusText = t
+		Slug: a.Slug, Title: a.Title, URL: s.cfg.AbsURL(announcementPath(a.Slug)),
+		Kind: a.Kind, KindLabel: announcementKindLabel(a.Kind), Effective: a.Effective,
+		Status: st, StatusText: strings.ToLower(announcementStatusLabel(st)), Overdue: a.Overdue(now),
 	}
 	switch {
 	case ra.Overdue:
 		ra.StatusText = "overdue"
 	case a.Testable(now):
-		ra.StatusText = announcementStatusTexts[content.AnnouncementTesting]
+		ra.StatusText = strings.ToLower(announcementStatusLabel(content.AnnouncementTesting))
 		ra.StagingURL = a.StagingURL
 	}
 	for _, id := range a.Components {
-		name := id
-		if c, ok := s.cfg.Component(id); ok {
-			name = c.Name
+		c, ok := s.cfg.Component(id)
+		switch {
+		case !ok:
+			ra.Components = append(ra.Components, id)
+		case !c.Hidden:
+			// Hidden components are left out, as everywhere readers look.
+			ra.Components = append(ra.Components, c.Name)
 		}
-		ra.Components = append(ra.Components, name)
 	}
 	return ra
 }
