@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strings"
 	"time"
@@ -21,21 +20,11 @@ Commands:
 Times without an offset are in the site's time zone. Common flags: --source DIR, --config FILE, --at TIME (default now)`
 
 func runAnnounce(_ context.Context, env Env, args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("%w: want a subcommand\n\n%s", errUsage, announceUsage)
-	}
-	switch args[0] {
-	case "new":
-		return announceNew(env, args[1:])
-	case "update":
-		return announceUpdate(env, args[1:])
-	case "list", "ls":
-		return announceList(env, args[1:])
-	case "-h", "--help", "help":
-		fmt.Fprintln(env.Stdout, "Usage: "+announceUsage)
-		return flag.ErrHelp
-	}
-	return fmt.Errorf("%w: unknown subcommand %q\n\n%s", errUsage, args[0], announceUsage)
+	return runSubcommand(env, args, announceUsage, map[string]func(Env, []string) error{
+		"new":    announceNew,
+		"update": announceUpdate,
+		"list":   announceList,
+	})
 }
 
 // repeated collects a flag given several times, one value each: an

@@ -29,24 +29,34 @@ Commands:
 
 Common flags: --source DIR, --config FILE, --at TIME (default now)`
 
-func runIncident(ctx context.Context, env Env, args []string) error {
+func runIncident(_ context.Context, env Env, args []string) error {
+	return runSubcommand(env, args, incidentUsage, map[string]func(Env, []string) error{
+		"new":     incidentNew,
+		"update":  incidentUpdate,
+		"resolve": incidentResolve,
+		"list":    incidentList,
+	})
+}
+
+// runSubcommand runs the subcommand args[0] of a command with usage text
+// usage: one of subs, "ls" for "list", or help.
+func runSubcommand(env Env, args []string, usage string, subs map[string]func(Env, []string) error) error {
 	if len(args) == 0 {
-		return fmt.Errorf("%w: want a subcommand\n\n%s", errUsage, incidentUsage)
+		return fmt.Errorf("%w: want a subcommand\n\n%s", errUsage, usage)
 	}
-	switch args[0] {
-	case "new":
-		return incidentNew(env, args[1:])
-	case "update":
-		return incidentUpdate(env, args[1:])
-	case "resolve":
-		return incidentResolve(env, args[1:])
-	case "list", "ls":
-		return incidentList(env, args[1:])
+	name := args[0]
+	if name == "ls" {
+		name = "list"
+	}
+	if run, ok := subs[name]; ok {
+		return run(env, args[1:])
+	}
+	switch name {
 	case "-h", "--help", "help":
-		fmt.Fprintln(env.Stdout, "Usage: "+incidentUsage)
+		fmt.Fprintln(env.Stdout, "Usage: "+usage)
 		return flag.ErrHelp
 	}
-	return fmt.Errorf("%w: unknown subcommand %q\n\n%s", errUsage, args[0], incidentUsage)
+	return fmt.Errorf("%w: unknown subcommand %q\n\n%s", errUsage, args[0], usage)
 }
 
 // statusFlags are the flags shared by the on-call commands.

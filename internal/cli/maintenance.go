@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"strings"
 
@@ -18,22 +17,12 @@ Commands:
 
 Times without an offset are in the site's time zone. Common flags: --source DIR, --config FILE, --at TIME (default now)`
 
-func runMaintenance(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("%w: want a subcommand\n\n%s", errUsage, maintenanceUsage)
-	}
-	switch args[0] {
-	case "new":
-		return maintenanceNew(env, args[1:])
-	case "update":
-		return maintenanceUpdate(env, args[1:])
-	case "list", "ls":
-		return maintenanceList(env, args[1:])
-	case "-h", "--help", "help":
-		fmt.Fprintln(env.Stdout, "Usage: "+maintenanceUsage)
-		return flag.ErrHelp
-	}
-	return fmt.Errorf("%w: unknown subcommand %q\n\n%s", errUsage, args[0], maintenanceUsage)
+func runMaintenance(_ context.Context, env Env, args []string) error {
+	return runSubcommand(env, args, maintenanceUsage, map[string]func(Env, []string) error{
+		"new":    maintenanceNew,
+		"update": maintenanceUpdate,
+		"list":   maintenanceList,
+	})
 }
 
 func maintenanceNew(env Env, args []string) error {

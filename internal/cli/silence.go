@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 
 	"github.com/bulletin-dev/bulletin/internal/desk"
@@ -20,22 +19,12 @@ expires; the status page shows the reason instead. Times without an offset
 are in the site's time zone. Common flags: --source DIR, --config FILE,
 --at TIME (default now)`
 
-func runSilence(ctx context.Context, env Env, args []string) error {
-	if len(args) == 0 {
-		return fmt.Errorf("%w: want a subcommand\n\n%s", errUsage, silenceUsage)
-	}
-	switch args[0] {
-	case "new":
-		return silenceNew(env, args[1:])
-	case "lift":
-		return silenceLift(env, args[1:])
-	case "list", "ls":
-		return silenceList(env, args[1:])
-	case "-h", "--help", "help":
-		fmt.Fprintln(env.Stdout, "Usage: "+silenceUsage)
-		return flag.ErrHelp
-	}
-	return fmt.Errorf("%w: unknown subcommand %q\n\n%s", errUsage, args[0], silenceUsage)
+func runSilence(_ context.Context, env Env, args []string) error {
+	return runSubcommand(env, args, silenceUsage, map[string]func(Env, []string) error{
+		"new":  silenceNew,
+		"lift": silenceLift,
+		"list": silenceList,
+	})
 }
 
 func silenceNew(env Env, args []string) error {
