@@ -84,3 +84,57 @@ updates:
 		t.Errorf("build: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestBadAnnouncementsFailTheBuild: every kind of bad announcement input
+// the format knows is reported, each at its file and line, in one run of
+// check and of build, and the failed build leaves public/ as it was.
+func TestBadAnnouncementsFailTheBuild(t *testing.T) {
+	dir := writeSite(t, reportSite+`-- content/incidents/2026-11-20-slow.md --
+---
+title: Slow
+impact: minor
+started: 2026-11-20T10:00:00Z
+components: [api]
+updates:
+  - at: 2026-11-20T10:00:00Z
+    status: investigating
+    body: Looking.
+---
+`)
+	if r := bulletin(t, dir, testNow, "build", "-q"); r.code != 0 {
+		t.Fatalf("first build: exit %d, stderr %q", r.code, r.stderr)
+	}
+	public := filepath.Join(dir, "public")
+	before := snapshotDir(t, public)
+	ann := filepath.Join(dir, "content", "announcements")
+	if err := os.MkdirAll(ann, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, src := range map[string]string{
+		"v1.md": "---\ntitle: V1 goes\nkind: breaking\neffective: 2027-01-12\ntesting_from: 2027-02-01\n" +
+			"staging_url: staging.example.org\ncomponents: [api2]\nupdates:\n  - at: 2026-11-16T10:00:00Z\n    status: in testing\n---\n",
+		"2026-11-20-slow.md": "---\ntitle: Same name as the incident\nkind: notice\neffective: 2027-01-12\n---\n",
+	} {
+		if err := os.WriteFile(filepath.Join(ann, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v1 := filepath.Join(ann, "v1.md")
+	// Problems come sorted by file, then line.
+	want := filepath.Join(ann, "2026-11-20-slow.md") + `: slug "2026-11-20-slow" is also used by ` + filepath.Join(dir, "content", "incidents", "2026-11-20-slow.md") +
+		": announcements, incidents and maintenance share one name for one event; rename one file\n" +
+		v1 + `:3: unknown announcement kind "breaking" (one of breaking-change, deprecation, notice)` + "\n" +
+		v1 + ":4: effective 2027-01-12 is before testing_from 2027-02-01: testing starts before the change lands\n" +
+		v1 + `:6: staging_url "staging.example.org" is not an absolute http(s) URL (e.g. https://staging.example.com/)` + "\n" +
+		v1 + `:7: unknown component "api2"` + "\n" +
+		v1 + `:10: unknown announcement status "in testing" (one of planned, in_testing, done, cancelled, postponed)` + "\n"
+	for _, cmd := range []string{"check", "build"} {
+		r := bulletin(t, dir, testNow, cmd)
+		if r.code != 1 || r.stderr != want+"bulletin "+cmd+": 6 problems found\n" {
+			t.Errorf("%s: exit %d, stderr\n%s\nwant\n%s", cmd, r.code, r.stderr, want)
+		}
+	}
+	if after := snapshotDir(t, public); !maps.Equal(before, after) {
+		t.Errorf("failed build changed public/")
+	}
+}
