@@ -49,6 +49,7 @@ type Config struct {
 
 	Status     Status      `toml:"status"`
 	GitHub     GitHub      `toml:"github"`
+	GitLab     GitLab      `toml:"gitlab"`
 	Prometheus Prometheus  `toml:"prometheus"`
 	Groups     []Group     `toml:"groups"`
 	Components []Component `toml:"components"`
@@ -112,6 +113,32 @@ type GitHub struct {
 	Repositories []Repository `toml:"repositories"`
 }
 
+// GitLab configures the GitLab collector (gitlab.com or self-managed). The
+// token comes from GITLAB_TOKEN.
+type GitLab struct {
+	// APIURL is the REST API base: https://gitlab.com/api/v4/ (the default)
+	// or a self-managed instance, possibly under a path prefix, such as
+	// https://git.example.com/gitlab/api/v4/ ("/api/v4/" is added when
+	// missing).
+	APIURL string `toml:"api_url"`
+	// Timeout bounds each request, as a Go duration ("30s").
+	Timeout string `toml:"timeout"`
+	// LookbackDays is how many days before a month a release may have
+	// started and still be found; 0 means 14.
+	LookbackDays int             `toml:"lookback_days"`
+	Projects     []GitLabProject `toml:"projects"`
+}
+
+// GitLabProject is a tracked GitLab project.
+type GitLabProject struct {
+	// Path is the project's full path, "group/project" or
+	// "group/subgroup/project".
+	Path string `toml:"path"`
+	// Labels, when set, restrict the issue and merge-request counts to
+	// those with all of them.
+	Labels []string `toml:"labels"`
+}
+
 // Repository is a tracked GitHub repository.
 type Repository struct {
 	// Name is "owner/repo".
@@ -171,17 +198,31 @@ type Component struct {
 
 // Track is a stream of releases whose durations are watched.
 type Track struct {
-	ID         string `toml:"id"`
-	Name       string `toml:"name"`
+	ID   string `toml:"id"`
+	Name string `toml:"name"`
+	// Repository is the GitHub repository ("owner/name") of the track;
+	// Project the GitLab project path instead. Exactly one is set.
 	Repository string `toml:"repository"`
-	// Source is one of "deployments", "workflow_runs" or "releases".
+	Project    string `toml:"project"`
+	// Source is one of "deployments", "workflow_runs" (GitHub), "pipelines"
+	// (GitLab) or "releases".
 	Source string `toml:"source"`
 	// Workflow names the workflow file (source workflow_runs).
 	Workflow string `toml:"workflow"`
 	// Environment filters deployments (source deployments).
 	Environment string `toml:"environment"`
-	// Branch filters workflow runs (source workflow_runs).
+	// Branch filters workflow runs (source workflow_runs) and pipelines
+	// (source pipelines, where it may also be a tag).
 	Branch string `toml:"branch"`
+	// Components are the status-page components the track's releases
+	// serve: an incident on one of them that starts within FailureWindow
+	// after a deployment counts that deployment as a failed change, and
+	// its time to restore counts for the track.
+	Components []string `toml:"components"`
+	// FailureWindow is how long after a deployment a failed deployment, a
+	// rollback or an incident on Components marks it as a failed change,
+	// as a Go duration; "" means DefaultFailureWindow.
+	FailureWindow string `toml:"failure_window"`
 	// OutlierFactor marks a release as an outlier when it took longer than
 	// this multiple of the median (default 3).
 	OutlierFactor float64 `toml:"outlier_factor"`
@@ -191,8 +232,44 @@ type Track struct {
 const (
 	SourceDeployments  = "deployments"
 	SourceWorkflowRuns = "workflow_runs"
+	SourcePipelines    = "pipelines"
 	SourceReleases     = "releases"
 )
+
+// Providers a track's releases come from.
+const (
+	ProviderGitHub = "github"
+	ProviderGitLab = "gitlab"
+)
+
+// DefaultFailureWindow is a track's failure window when it sets none.
+const DefaultFailureWindow = 24 * time.Hour
+
+// Provider returns the service the track's releases come from: gitlab when
+// the track names a project, github otherwise.
+func (t Track) Provider() string {
+	if t.Project != "" {
+		return ProviderGitLab
+	}
+	return ProviderGitHub
+}
+
+// Location returns the repository or project the track's releases are in.
+func (t Track) Location() string {
+	if t.Project != "" {
+		return t.Project
+	}
+	return t.Repository
+}
+
+// Window returns the track's failure window (DefaultFailureWindow when
+// unset; Validate has checked the value).
+func (t Track) Window() time.Duration {
+	if d, err := time.ParseDuration(t.FailureWindow); err == nil && d > 0 {
+		return d
+	}
+	return DefaultFailureWindow
+}
 
 // Default values applied by Load.
 const (

@@ -38,7 +38,16 @@ const Version = 1
 // Sources named in Snapshot.Sources.
 const (
 	SourceGitHub     = "github"
+	SourceGitLab     = "gitlab"
 	SourcePrometheus = "prometheus"
+)
+
+// Providers named in the Provider fields of issues, releases, goals and
+// delivery entries. An empty Provider means GitHub, so that files written
+// before GitLab was supported keep their bytes and their meaning.
+const (
+	ProviderGitHub = ""
+	ProviderGitLab = "gitlab"
 )
 
 // Snapshot holds the figures of one month.
@@ -59,6 +68,10 @@ type Snapshot struct {
 	// detected in the month, by start; omitted when there were none, so
 	// months collected before live checks keep their bytes.
 	Disruptions []Disruption `json:"disruptions,omitempty"`
+	// Delivery holds the DORA keys of each release track, computed at
+	// collect time; omitted when no track has them, so months collected
+	// before keep their bytes.
+	Delivery []Delivery `json:"delivery,omitempty"`
 	// Source is the digest of the file the snapshot was read from (zero
 	// for one made in memory): what pages built from it depend on.
 	Source digest.Key `json:"-"`
@@ -71,8 +84,10 @@ type SourceInfo struct {
 
 // RepoIssues counts issues and pull requests of one repository in the month.
 type RepoIssues struct {
-	// Repository is "owner/name".
+	// Repository is "owner/name" (GitHub) or the project path (GitLab).
 	Repository string `json:"repository"`
+	// Provider is ProviderGitLab for a GitLab project, "" for GitHub.
+	Provider string `json:"provider,omitempty"`
 	// Labels the counts were filtered by; empty means all issues.
 	Labels []string `json:"labels"`
 	// Opened and Closed count issues (not pull requests) created and closed
@@ -80,7 +95,8 @@ type RepoIssues struct {
 	Opened    int `json:"opened"`
 	Closed    int `json:"closed"`
 	OpenAtEnd int `json:"open_at_end"`
-	// PullRequests are the same counts for pull requests.
+	// PullRequests are the same counts for pull requests (GitLab: merge
+	// requests, where Closed counts those merged).
 	PullRequests Counts `json:"pull_requests"`
 }
 
@@ -96,7 +112,9 @@ type Track struct {
 	// Track is the id from config.toml; Name its display name.
 	Track string `json:"track"`
 	Name  string `json:"name"`
-	// Source is deployments, workflow_runs or releases.
+	// Provider is ProviderGitLab for a GitLab track, "" for GitHub.
+	Provider string `json:"provider,omitempty"`
+	// Source is deployments, workflow_runs, pipelines or releases.
 	Source   string    `json:"source"`
 	Releases []Release `json:"releases"`
 	Summary  Summary   `json:"summary"`
@@ -166,16 +184,104 @@ type Goal struct {
 	// Ref is the reference as written in the report, e.g. "milestone: acme/app#3".
 	Ref string `json:"ref"`
 	// Kind is "milestone" or "issue".
-	Kind       string     `json:"kind"`
-	Repository string     `json:"repository"`
-	Number     int        `json:"number"`
-	Title      string     `json:"title"`
-	State      string     `json:"state"`
-	URL        string     `json:"url"`
-	Closed     int        `json:"closed"`
-	Total      int        `json:"total"`
-	Due        *time.Time `json:"due"`
-	ClosedAt   *time.Time `json:"closed_at"`
+	Kind       string `json:"kind"`
+	Repository string `json:"repository"`
+	// Provider is ProviderGitLab for a GitLab milestone or issue.
+	Provider string     `json:"provider,omitempty"`
+	Number   int        `json:"number"`
+	Title    string     `json:"title"`
+	State    string     `json:"state"`
+	URL      string     `json:"url"`
+	Closed   int        `json:"closed"`
+	Total    int        `json:"total"`
+	Due      *time.Time `json:"due"`
+	ClosedAt *time.Time `json:"closed_at"`
+}
+
+// Delivery holds the four DORA keys of one release track in the month and
+// the deployments they were computed from. A track's releases are its
+// production deployments.
+type Delivery struct {
+	// Track is the id from config.toml; Name its display name.
+	Track    string `json:"track"`
+	Name     string `json:"name"`
+	Provider string `json:"provider,omitempty"`
+	// LeadTimeFrom says where a change's lead time starts: "merge" (the
+	// merge of its pull or merge request) or "commit" (its commit time,
+	// when the change came without one).
+	LeadTimeFrom string `json:"lead_time_from"`
+	// FailureWindowSeconds is how long after a deployment a failed
+	// deployment, a rollback or an incident marks it as a failed change.
+	FailureWindowSeconds float64 `json:"failure_window_seconds"`
+	// Deployments are those that finished in the month, by time.
+	Deployments []Deployment `json:"deployments"`
+	Keys        Keys         `json:"keys"`
+}
+
+// Deployment statuses.
+const (
+	DeploySuccess = "success"
+	DeployFailed  = "failed"
+)
+
+// Deployment is one attempt to deploy to production.
+type Deployment struct {
+	// Name is how people call it: "v5.13.0 (9f3c2e1)", "#812 (9f3c2e1)".
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+	// Ref is the branch or tag deployed; SHA the commit.
+	Ref string `json:"ref,omitempty"`
+	SHA string `json:"sha,omitempty"`
+	// At is when it finished (succeeded or failed).
+	At time.Time `json:"at"`
+	// Status is DeploySuccess or DeployFailed.
+	Status string `json:"status"`
+	// Rollback is set on a successful deployment of a commit that an
+	// earlier deployment had already shipped: it ships no new change.
+	Rollback bool `json:"rollback,omitempty"`
+	// Changes are the changes this deployment shipped first.
+	Changes []Change `json:"changes"`
+	// Failure says why the deployment counts as a failed change ("" when
+	// it does not): "incident 2026-10-14-web-outage", "rolled back by
+	// #815", "followed by failed deployment #814".
+	Failure string `json:"failure,omitempty"`
+}
+
+// Change is one change a deployment shipped.
+type Change struct {
+	// Ref names it: "!42" (merge request), "#17" (pull request) or a
+	// short commit.
+	Ref string `json:"ref"`
+	// At is when the change was merged (or committed, see
+	// Delivery.LeadTimeFrom); LeadSeconds the time from At to the
+	// deployment.
+	At          time.Time `json:"at"`
+	LeadSeconds float64   `json:"lead_seconds"`
+}
+
+// Keys are the four DORA keys of a month. A key without data is nil
+// (shown as "—"), never 0 or NaN.
+type Keys struct {
+	// Deployments counts the successful production deployments that
+	// shipped a change (rollbacks excluded); PerWeek is that count over the
+	// month's length in weeks.
+	Deployments int     `json:"deployments"`
+	PerWeek     float64 `json:"deployments_per_week"`
+	// Changes counts the changes with a lead time; LeadTime* are the
+	// median and nearest-rank p90 of their lead times.
+	Changes               int      `json:"changes"`
+	LeadTimeMedianSeconds *float64 `json:"lead_time_median_seconds"`
+	LeadTimeP90Seconds    *float64 `json:"lead_time_p90_seconds"`
+	// FailedChanges counts the deployments with a Failure;
+	// ChangeFailureRate is FailedChanges / Deployments (nil without
+	// deployments).
+	FailedChanges     int      `json:"failed_changes"`
+	ChangeFailureRate *float64 `json:"change_failure_rate"`
+	// Restores counts the track's resolved incidents that started in the
+	// month; TimeToRestoreSeconds is their mean time to resolve (the
+	// incidents' MTTR), nil without any.
+	Restores             int      `json:"restores"`
+	TimeToRestoreSeconds *float64 `json:"time_to_restore_seconds"`
 }
 
 // New returns an empty snapshot for month ("YYYY-MM").
@@ -379,6 +485,17 @@ func (s *Snapshot) normalize() {
 	}
 	if s.Goals == nil {
 		s.Goals = []Goal{}
+	}
+	for i := range s.Delivery {
+		d := &s.Delivery[i]
+		if d.Deployments == nil {
+			d.Deployments = []Deployment{}
+		}
+		for j := range d.Deployments {
+			if d.Deployments[j].Changes == nil {
+				d.Deployments[j].Changes = []Change{}
+			}
+		}
 	}
 	sort.SliceStable(s.Issues, func(i, j int) bool { return s.Issues[i].Repository < s.Issues[j].Repository })
 	sort.SliceStable(s.Goals, func(i, j int) bool { return s.Goals[i].Ref < s.Goals[j].Ref })
