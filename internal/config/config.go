@@ -278,6 +278,7 @@ const (
 	DefaultOutlierFactor    = 3
 	DefaultStatusDays       = 90
 	DefaultGitHubAPI        = "https://api.github.com/"
+	DefaultGitLabAPI        = "https://gitlab.com/api/v4/"
 )
 
 var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]*$`)
@@ -411,6 +412,9 @@ func (c *Config) defaults() {
 	if c.GitHub.CacheDir == "" {
 		c.GitHub.CacheDir = ".cache/github"
 	}
+	if c.GitLab.APIURL == "" {
+		c.GitLab.APIURL = DefaultGitLabAPI
+	}
 	if c.Prometheus.ExcludeMaintenance == nil {
 		t := true
 		c.Prometheus.ExcludeMaintenance = &t
@@ -467,7 +471,10 @@ func (c *Config) validate(p *diag.List) {
 	if _, err := url.Parse(c.GitHub.APIURL); err != nil {
 		p.Addf(c.Path, at("github.api_url"), "github.api_url: %v", err)
 	}
-	for _, d := range []struct{ key, v string }{{"github.timeout", c.GitHub.Timeout}, {"prometheus.timeout", c.Prometheus.Timeout}} {
+	if u, err := url.Parse(c.GitLab.APIURL); err != nil || !u.IsAbs() || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		p.Addf(c.Path, at("gitlab.api_url"), "gitlab.api_url %q: want an absolute http(s) URL such as %s", c.GitLab.APIURL, DefaultGitLabAPI)
+	}
+	for _, d := range []struct{ key, v string }{{"github.timeout", c.GitHub.Timeout}, {"gitlab.timeout", c.GitLab.Timeout}, {"prometheus.timeout", c.Prometheus.Timeout}} {
 		if d.v == "" {
 			continue
 		}
@@ -477,6 +484,20 @@ func (c *Config) validate(p *diag.List) {
 	}
 	if c.GitHub.LookbackDays < 0 || c.GitHub.LookbackDays > 366 {
 		p.Addf(c.Path, at("github.lookback_days"), "github.lookback_days must be between 0 (the default, 14) and 366")
+	}
+	if c.GitLab.LookbackDays < 0 || c.GitLab.LookbackDays > 366 {
+		p.Addf(c.Path, at("gitlab.lookback_days"), "gitlab.lookback_days must be between 0 (the default, 14) and 366")
+	}
+	projects := map[string]bool{}
+	for i, pr := range c.GitLab.Projects {
+		key := fmt.Sprintf("gitlab.projects.%d.path", i)
+		if !ValidProjectPath(pr.Path) {
+			p.Addf(c.Path, at(key), "project %q is not a GitLab project path such as group/project or group/subgroup/project", pr.Path)
+		}
+		if projects[pr.Path] {
+			p.Addf(c.Path, at(key), "project %q listed twice", pr.Path)
+		}
+		projects[pr.Path] = true
 	}
 	repos := map[string]bool{}
 	for i, r := range c.GitHub.Repositories {
@@ -538,17 +559,16 @@ func (c *Config) validate(p *diag.List) {
 			p.Addf(c.Path, at(key+".id"), "track %q defined twice", t.ID)
 		}
 		tracks[t.ID] = true
-		if !validRepo(t.Repository) {
-			p.Addf(c.Path, at(key+".repository"), "track %q: repository %q is not of the form owner/name", t.ID, t.Repository)
-		}
-		switch t.Source {
-		case SourceDeployments, SourceReleases:
-		case SourceWorkflowRuns:
-			if t.Workflow == "" {
-				p.Addf(c.Path, at(key+".source"), "track %q: source workflow_runs needs workflow (the workflow file name)", t.ID)
+		c.validateTrackSource(p, key, t)
+		for _, id := range t.Components {
+			if !comps[id] {
+				p.Addf(c.Path, at(key+".components"), "track %q: unknown component %q", t.ID, id)
 			}
-		default:
-			p.Addf(c.Path, at(key+".source"), "track %q: source %q must be one of deployments, workflow_runs, releases", t.ID, t.Source)
+		}
+		if t.FailureWindow != "" {
+			if d, err := time.ParseDuration(t.FailureWindow); err != nil || d <= 0 {
+				p.Addf(c.Path, at(key+".failure_window"), "track %q: failure_window %q is not a positive duration such as \"24h\"", t.ID, t.FailureWindow)
+			}
 		}
 		if t.OutlierFactor <= 1 {
 			p.Addf(c.Path, at(key+".outlier_factor"), "track %q: outlier_factor must be greater than 1", t.ID)
@@ -557,6 +577,60 @@ func (c *Config) validate(p *diag.List) {
 	c.Publish.validate(c, p)
 	c.Live.validate(c, p)
 }
+
+// validateTrackSource checks where a track's releases come from: a GitHub
+// repository or a GitLab project, and a source that service has.
+func (c *Config) validateTrackSource(p *diag.List, key string, t Track) {
+	at := func(key string) int { return c.Lines.Line(key) }
+	switch {
+	case t.Repository != "" && t.Project != "":
+		p.Addf(c.Path, at(key+".project"), "track %q: set repository (GitHub) or project (GitLab), not both", t.ID)
+		return
+	case t.Project != "":
+		if !ValidProjectPath(t.Project) {
+			p.Addf(c.Path, at(key+".project"), "track %q: project %q is not a GitLab project path such as group/project or group/subgroup/project", t.ID, t.Project)
+		}
+		switch t.Source {
+		case SourceDeployments, SourcePipelines, SourceReleases:
+		default:
+			p.Addf(c.Path, at(key+".source"), "track %q: source %q must be one of deployments, pipelines, releases for a GitLab project", t.ID, t.Source)
+		}
+		if t.Workflow != "" {
+			p.Addf(c.Path, at(key+".workflow"), "track %q: workflow is a GitHub setting; a GitLab track uses source = \"pipelines\" with branch", t.ID)
+		}
+		return
+	}
+	if !validRepo(t.Repository) {
+		p.Addf(c.Path, at(key+".repository"), "track %q: repository %q is not of the form owner/name", t.ID, t.Repository)
+	}
+	switch t.Source {
+	case SourceDeployments, SourceReleases:
+	case SourceWorkflowRuns:
+		if t.Workflow == "" {
+			p.Addf(c.Path, at(key+".source"), "track %q: source workflow_runs needs workflow (the workflow file name)", t.ID)
+		}
+	default:
+		p.Addf(c.Path, at(key+".source"), "track %q: source %q must be one of deployments, workflow_runs, releases", t.ID, t.Source)
+	}
+}
+
+// ValidProjectPath reports whether s is a GitLab project's full path: two
+// or more segments ("group/project", "group/subgroup/project") of letters,
+// digits, '_', '-' and '.', none starting with '-' or '.'.
+func ValidProjectPath(s string) bool {
+	parts := strings.Split(s, "/")
+	if len(parts) < 2 {
+		return false
+	}
+	for _, seg := range parts {
+		if !projectSegment.MatchString(seg) {
+			return false
+		}
+	}
+	return true
+}
+
+var projectSegment = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9_.-]*$`)
 
 func validRepo(s string) bool {
 	owner, name, ok := strings.Cut(s, "/")

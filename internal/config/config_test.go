@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLoadValid(t *testing.T) {
@@ -126,5 +127,51 @@ func TestParseMatchers(t *testing.T) {
 		if _, err := ParseMatchers(bad); err == nil {
 			t.Errorf("%q: no error", bad)
 		}
+	}
+}
+
+func TestGitLab(t *testing.T) {
+	c, err := Load("testdata/valid-gitlab.toml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, app := c.Tracks[0], c.Tracks[1]
+	if site.Provider() != ProviderGitLab || site.Location() != "infra/ops/site" || site.Window() != 6*time.Hour {
+		t.Errorf("gitlab track: provider %q location %q window %v", site.Provider(), site.Location(), site.Window())
+	}
+	if app.Provider() != ProviderGitHub || app.Location() != "acme/app" || app.Window() != DefaultFailureWindow {
+		t.Errorf("github track: provider %q location %q window %v", app.Provider(), app.Location(), app.Window())
+	}
+	if c.GitLab.Projects[0].Labels[0] != "ops" {
+		t.Errorf("projects = %+v", c.GitLab.Projects)
+	}
+	d, err := Load("testdata/valid.toml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.GitLab.APIURL != DefaultGitLabAPI {
+		t.Errorf("default gitlab.api_url = %q", d.GitLab.APIURL)
+	}
+
+	_, err = Load("testdata/invalid-gitlab.toml", "")
+	want := []string{
+		`testdata/invalid-gitlab.toml:4: gitlab.api_url "gitlab.example.com": want an absolute http(s) URL such as https://gitlab.com/api/v4/`,
+		`testdata/invalid-gitlab.toml:5: gitlab.lookback_days must be between 0 (the default, 14) and 366`,
+		`testdata/invalid-gitlab.toml:6: gitlab.timeout: "soon" is not a duration such as "30s"`,
+		`testdata/invalid-gitlab.toml:8: project "infra" is not a GitLab project path such as group/project or group/subgroup/project`,
+		`testdata/invalid-gitlab.toml:12: project "infra/ops/site" listed twice`,
+		`testdata/invalid-gitlab.toml:18: track "both": set repository (GitHub) or project (GitLab), not both`,
+		`testdata/invalid-gitlab.toml:22: track "gl": project "infra/-app" is not a GitLab project path such as group/project or group/subgroup/project`,
+		`testdata/invalid-gitlab.toml:23: track "gl": source "workflow_runs" must be one of deployments, pipelines, releases for a GitLab project`,
+		`testdata/invalid-gitlab.toml:24: track "gl": workflow is a GitHub setting; a GitLab track uses source = "pipelines" with branch`,
+		`testdata/invalid-gitlab.toml:25: track "gl": unknown component "dns"`,
+		`testdata/invalid-gitlab.toml:26: track "gl": failure_window "0s" is not a positive duration such as "24h"`,
+	}
+	if err == nil {
+		t.Fatal("invalid-gitlab.toml loaded")
+	}
+	got := strings.Split(err.Error(), "\n")
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("errors:\n%s\nwant:\n%s", err, strings.Join(want, "\n"))
 	}
 }

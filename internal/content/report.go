@@ -215,7 +215,13 @@ func newReport(doc *Document, m *reportMeta, loc *time.Location) (*Report, error
 	return r, nil
 }
 
-var ref = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+#[1-9][0-9]*$`)
+// A goal reference names a GitHub repository (owner/repo#N) or a GitLab
+// project, whose path may have subgroups (group/sub/project#N); GitLab
+// milestones may also use GitLab's own syntax, group/project%N.
+var (
+	issueRef     = regexp.MustCompile(`^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+#[1-9][0-9]*$`)
+	milestoneRef = regexp.MustCompile(`^[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)+[#%][1-9][0-9]*$`)
+)
 
 func validateGoals(doc *Document, key string, goals []Goal, reviewed bool, p *diag.List) {
 	for i, g := range goals {
@@ -236,10 +242,11 @@ func validateGoals(doc *Document, key string, goals []Goal, reviewed bool, p *di
 		if g.Milestone != "" && g.Issue != "" {
 			p.Add("", doc.Errorf(k, "goal %q references both a milestone and an issue; keep one", g.Title))
 		}
-		for _, r := range []struct{ field, v string }{{"milestone", g.Milestone}, {"issue", g.Issue}} {
-			if r.v != "" && !ref.MatchString(r.v) {
-				p.Add("", doc.Errorf(k+"."+r.field, "%s %q is not of the form owner/repo#number", r.field, r.v))
-			}
+		if g.Milestone != "" && !milestoneRef.MatchString(g.Milestone) {
+			p.Add("", doc.Errorf(k+".milestone", "milestone %q is not of the form owner/repo#number (GitLab: group/project%%number)", g.Milestone))
+		}
+		if g.Issue != "" && !issueRef.MatchString(g.Issue) {
+			p.Add("", doc.Errorf(k+".issue", "issue %q is not of the form owner/repo#number", g.Issue))
 		}
 	}
 }

@@ -111,7 +111,8 @@ func TestParseReportErrors(t *testing.T) {
 		{"missing date and title", "2026-10.md", "---\nauthors: [a]\n---\n", "content/reports/2026-10.md:1: title is required\ncontent/reports/2026-10.md:1: date is required (the publish time, e.g. 2026-11-03)"},
 		{"unknown status", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\ngoals:\n  - title: a\n    status: finished\n---\n", `content/reports/2026-10.md:6: unknown goal status "finished" (one of done, in-progress, pushed, on-hold, dropped, pending)`},
 		{"goal without status", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\ngoals:\n  - title: a\n---\n", `content/reports/2026-10.md:5: goal "a" has no status (one of done, in-progress, pushed, on-hold, dropped, pending)`},
-		{"bad ref", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\ngoals:\n  - title: a\n    status: done\n    milestone: acme/app/3\n---\n", `content/reports/2026-10.md:7: milestone "acme/app/3" is not of the form owner/repo#number`},
+		{"bad ref", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\ngoals:\n  - title: a\n    status: done\n    milestone: acme/app/3\n---\n", `content/reports/2026-10.md:7: milestone "acme/app/3" is not of the form owner/repo#number (GitLab: group/project%number)`},
+		{"gitlab milestone syntax on an issue", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\ngoals:\n  - title: a\n    status: done\n    issue: infra/ops%3\n---\n", `content/reports/2026-10.md:7: issue "infra/ops%3" is not of the form owner/repo#number`},
 		{"unknown goal key", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\ngoals:\n  - title: a\n    state: done\n---\n", `content/reports/2026-10.md:6: unknown key "state"`},
 		{"unknown next goal key", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\nnext_goals:\n  - Plain title\n  - {title: a, due: soon}\n---\n", `content/reports/2026-10.md:6: unknown key "due"`},
 		{"unknown keys in goals and at the top", "2026-10.md", "---\ntitle: x\ndate: 2026-11-01\ngoals:\n  - title: a\n    state: done\n  - title: b\n    status: done\n    eta: soon\nsumary: [a]\n---\n",
@@ -158,5 +159,25 @@ func TestLoadReportsCollectsAll(t *testing.T) {
 	}
 	if len(reports) != 2 || reports[0].Month != "2026-10" || reports[1].Month != "2026-09" {
 		t.Errorf("good reports newest first, got %d", len(reports))
+	}
+}
+
+func TestGoalRefForms(t *testing.T) {
+	for _, tc := range []struct{ field, ref string }{
+		{"milestone", "acme/app#3"},
+		{"milestone", "infra/ops/site%3"},
+		{"milestone", "infra/site#3"},
+		{"issue", "acme/app#42"},
+		{"issue", "infra/ops/site#42"},
+	} {
+		src := "---\ntitle: x\ndate: 2026-11-01\ngoals:\n  - title: a\n    status: done\n    " + tc.field + ": " + tc.ref + "\n---\n"
+		r, err := ParseReport("content/reports/2026-10.md", []byte(src), time.UTC)
+		if err != nil {
+			t.Errorf("%s %s: %v", tc.field, tc.ref, err)
+			continue
+		}
+		if got, want := r.Goals[0].Ref(), tc.field+": "+tc.ref; got != want {
+			t.Errorf("Ref() = %q, want %q", got, want)
+		}
 	}
 }
