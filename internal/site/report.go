@@ -83,6 +83,9 @@ type GoalView struct {
 // IssuesSection holds per-repository issue counts and trend charts.
 type IssuesSection struct {
 	Repos []RepoView
+	// HasGitLab is set when a row is a GitLab project, whose second
+	// figure counts merge requests.
+	HasGitLab bool
 }
 
 // RepoView is one repository's counts and its 12-month chart.
@@ -348,19 +351,24 @@ func (s *Site) issuesSection(month string, snap *snapshot.Snapshot) *IssuesSecti
 		for i, m := range months {
 			opened[i], closed[i] = math.NaN(), math.NaN()
 			if sm := s.snapshots[m]; sm != nil {
-				if ri, ok := sm.Repo(repo.Repository); ok {
+				if ri, ok := sm.RepoOf(repo.Provider, repo.Repository); ok {
 					opened[i], closed[i] = float64(ri.Opened), float64(ri.Closed)
 				}
 			}
 		}
+		id, url := "issues-"+slugify(repo.Repository), githubURL(s.cfg.GitHub.APIURL, repo.Repository)
+		if repo.Provider == snapshot.ProviderGitLab {
+			id, url = "issues-gitlab-"+slugify(repo.Repository), gitlabURL(s.cfg.GitLab.APIURL, repo.Repository)
+			sec.HasGitLab = true
+		}
 		c := chart.Bars{
-			ID:     "issues-" + slugify(repo.Repository),
+			ID:     id,
 			Title:  fmt.Sprintf("Issues opened and closed in %s, last %d months", repo.Repository, trendMonths),
 			Desc:   fmt.Sprintf("In %s: %d opened, %d closed, %d open at the end of the month.", month, repo.Opened, repo.Closed, repo.OpenAtEnd),
 			Labels: labels,
 			Series: []chart.Series{{Name: "Opened", Values: opened}, {Name: "Closed", Values: closed}},
 		}
-		sec.Repos = append(sec.Repos, RepoView{RepoIssues: repo, Chart: c.HTML(), URL: githubURL(s.cfg.GitHub.APIURL, repo.Repository)})
+		sec.Repos = append(sec.Repos, RepoView{RepoIssues: repo, Chart: c.HTML(), URL: url})
 	}
 	return sec
 }
@@ -372,6 +380,17 @@ func githubURL(api, repo string) string {
 		host = strings.TrimSuffix(strings.TrimSuffix(a, "/api/v3"), "/") + "/"
 	}
 	return host + repo
+}
+
+// gitlabURL returns the web URL of a GitLab project for the configured
+// API: the API base without its /api/v4, so a self-managed instance under
+// a path keeps the path.
+func gitlabURL(api, project string) string {
+	host := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(api, "/"), "/api/v4"), "/")
+	if host == "" {
+		host = "https://gitlab.com"
+	}
+	return host + "/" + project
 }
 
 func (s *Site) trackViews(snap *snapshot.Snapshot) []TrackView {

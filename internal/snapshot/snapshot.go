@@ -21,6 +21,7 @@ import (
 	"regexp"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -497,7 +498,13 @@ func (s *Snapshot) normalize() {
 			}
 		}
 	}
-	sort.SliceStable(s.Issues, func(i, j int) bool { return s.Issues[i].Repository < s.Issues[j].Repository })
+	sort.SliceStable(s.Issues, func(i, j int) bool {
+		a, b := s.Issues[i], s.Issues[j]
+		if a.Repository != b.Repository {
+			return a.Repository < b.Repository
+		}
+		return a.Provider < b.Provider // GitHub ("") first
+	})
 	sort.SliceStable(s.Goals, func(i, j int) bool { return s.Goals[i].Ref < s.Goals[j].Ref })
 	for i := range s.Disruptions {
 		normalizeDisruption(&s.Disruptions[i])
@@ -629,6 +636,27 @@ func (s *Snapshot) Repo(name string) (RepoIssues, bool) {
 		}
 	}
 	return RepoIssues{}, false
+}
+
+// RepoOf returns the issue counts of a repository (provider "", GitHub)
+// or project (ProviderGitLab) in the snapshot.
+func (s *Snapshot) RepoOf(provider, name string) (RepoIssues, bool) {
+	for _, r := range s.Issues {
+		if r.Repository == name && r.Provider == provider {
+			return r, true
+		}
+	}
+	return RepoIssues{}, false
+}
+
+// Short is how the tracker writes a reference to the goal: "acme/app#3",
+// or "infra/edge%3" for a GitLab milestone.
+func (g Goal) Short() string {
+	sep := "#"
+	if g.Provider == ProviderGitLab && g.Kind == "milestone" {
+		sep = "%"
+	}
+	return g.Repository + sep + strconv.Itoa(g.Number)
 }
 
 // TrackByID returns the release track with id.
