@@ -3,6 +3,7 @@ package gitlab
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
@@ -46,6 +47,13 @@ func (c *Client) Issues(ctx context.Context, p config.GitLabProject, start, end 
 	}
 	if !end.After(start) {
 		return out, fmt.Errorf("issues of %s: period end %s is not after its start %s", p.Path, end.Format(time.RFC3339), start.Format(time.RFC3339))
+	}
+	for _, l := range p.Labels {
+		// GitLab reads labels=None and labels=Any as "no label" and "some
+		// label", and splits the list at commas.
+		if l == "" || strings.Contains(l, ",") || strings.EqualFold(l, "none") || strings.EqualFold(l, "any") {
+			return out, fmt.Errorf("issues of %s: label %q cannot be filtered by (empty, None, Any or containing a comma)", p.Path, l)
+		}
 	}
 	var labels *gl.LabelOptions
 	if len(p.Labels) > 0 {

@@ -81,17 +81,20 @@ func TestIssues(t *testing.T) {
 
 func TestIssuesErrors(t *testing.T) {
 	tests := []struct {
-		name string
-		path string
-		want string
+		name   string
+		path   string
+		labels []string
+		want   string
 	}{
-		{"missing project", "ops/missing", "issues of ops/missing: list opened: 404 Not Found"},
-		{"not a full path", "site", `issues: project "site" is not a full path`},
+		{"missing project", "ops/missing", nil, "issues of ops/missing: list opened: 404 Not Found"},
+		{"not a full path", "site", nil, `issues: project "site" is not a full path`},
+		{"label with a comma", testProject, []string{"a,b"}, `issues of ops/infra/site: label "a,b" cannot be filtered by`},
+		{"label GitLab reads as a wildcard", testProject, []string{"Any"}, `label "Any" cannot be filtered by`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := start(t, gitlabtest.Options{}, nil)
-			_, err := e.client.Issues(context.Background(), config.GitLabProject{Path: tt.path}, nov, dec)
+			_, err := e.client.Issues(context.Background(), config.GitLabProject{Path: tt.path, Labels: tt.labels}, nov, dec)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error = %v, want it to contain %q", err, tt.want)
 			}

@@ -652,7 +652,7 @@ func (s *Server) deploymentJSON(p *Project, d Deployment) any {
 	}
 	return map[string]any{
 		"id": d.ID, "iid": d.ID, "ref": d.Ref, "sha": d.SHA, "status": d.Status,
-		"created_at": ts(&d.CreatedAt), "updated_at": ts(&up), "finished_at": ts(&d.FinishedAt),
+		"created_at": ts(&d.CreatedAt), "updated_at": ts(&up),
 		"user":        author,
 		"environment": map[string]any{"id": 1, "name": d.Environment, "external_url": "https://" + d.Environment + ".example"},
 		"deployable": map[string]any{
