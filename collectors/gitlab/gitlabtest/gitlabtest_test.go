@@ -2,8 +2,11 @@ package gitlabtest
 
 import (
 	"encoding/json"
+	"flag"
+	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -94,5 +97,57 @@ func TestServer(t *testing.T) {
 	last := reqs[len(reqs)-1]
 	if last.Path != "projects/ops%2Finfra%2Fsite/issues" || last.Token != "tok" || last.Status != 200 || last.Query.Get("per_page") != "100" {
 		t.Errorf("last request logged as %+v", last)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite testdata/*.golden from the server's answers")
+
+// TestShapes keeps one answer of each endpoint in testdata/shapes.golden,
+// indented, so that its JSON can be read against GitLab's API
+// documentation; -update rewrites it.
+func TestShapes(t *testing.T) {
+	t0 := time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)
+	merged := t0.Add(2 * time.Hour)
+	p := Project{
+		Path:          "ops/site",
+		Issues:        []Issue{{IID: 42, Title: "Rotate certs", State: "opened", Labels: []string{"ops"}, CreatedAt: t0, Milestone: 3}},
+		MergeRequests: []MergeRequest{{IID: 7, Title: "Rotate", State: "merged", CreatedAt: t0, MergedAt: &merged, SHA: "9f3c2e1a77aa"}},
+		Deployments:   []Deployment{{ID: 812, Environment: "production", Ref: "main", SHA: "9f3c2e1a77aa", Status: "success", CreatedAt: merged, FinishedAt: merged.Add(5 * time.Minute), MergeRequests: []int{7}}},
+		Pipelines:     []Pipeline{{ID: 900, IID: 90, Ref: "main", SHA: "9f3c2e1a77aa", Status: "success", CreatedAt: merged, StartedAt: merged, FinishedAt: merged.Add(10 * time.Minute)}},
+		Releases:      []Release{{TagName: "v1.0.0", SHA: "9f3c2e1a77aa", CreatedAt: merged, ReleasedAt: merged.Add(time.Hour)}},
+		Milestones:    []Milestone{{ID: 9001, IID: 3, Title: "Q4", State: "active", Due: "2026-12-31"}},
+		Commits:       []Commit{{SHA: "0123456789ab", Title: "one", CommittedDate: t0}, {SHA: "9f3c2e1a77aa", Title: "two", CommittedDate: merged}},
+	}
+	s := Start(t, Options{Now: func() time.Time { return t0 }}, p)
+	var out strings.Builder
+	for _, path := range []string{
+		"issues", "issues/42", "merge_requests", "deployments", "deployments/812/merge_requests",
+		"pipelines", "pipelines/900", "releases", "milestones?iids[]=3", "milestones/9001/issues",
+		"repository/compare?from=0123456789ab&to=9f3c2e1a77aa",
+	} {
+		_, body := get(t, s.URL+"projects/ops%2Fsite/"+path, "")
+		var v any
+		if err := json.Unmarshal([]byte(body), &v); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		b, _ := json.MarshalIndent(v, "", "  ")
+		fmt.Fprintf(&out, "GET /api/v4/projects/ops%%2Fsite/%s\n%s\n\n", path, b)
+	}
+	got := strings.ReplaceAll(out.String(), s.Root, "https://gitlab.example.com")
+	const golden = "testdata/shapes.golden"
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("answers differ from %s (go test -run TestShapes -update to accept):\n%s", golden, got)
 	}
 }
