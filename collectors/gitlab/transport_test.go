@@ -58,6 +58,9 @@ func TestRetries(t *testing.T) {
 			inject:  []gitlabtest.Injection{{Path: milestones, Status: 500, Times: 3}},
 			retries: 2, requests: 3, sleeps: []time.Duration{time.Second, 2 * time.Second},
 			wantErr: "500 {message: Internal Server Error}"},
+		{name: "retries disabled",
+			inject:  []gitlabtest.Injection{{Path: milestones, Status: 502}},
+			retries: -1, requests: 1, wantErr: "502 {message: Bad Gateway}"},
 		{name: "quota used up, reset soon: wait before the next request",
 			inject:   []gitlabtest.Injection{{Path: milestones, Header: hdr("RateLimit-Remaining", "0", "RateLimit-Reset", epoch(30*time.Second))}},
 			requests: 3, sleeps: []time.Duration{31 * time.Second}},
@@ -131,6 +134,31 @@ func TestNetworkErrorRetried(t *testing.T) {
 	}
 	if calls.Load() != 2 || !reflect.DeepEqual(*e.sleeps, []time.Duration{time.Second}) {
 		t.Errorf("%d attempts, slept %v; want 2 and [1s]", calls.Load(), *e.sleeps)
+	}
+}
+
+// TestTimeoutRetried holds the first attempt until the per-request timeout
+// ends it, and checks that it is retried.
+func TestTimeoutRetried(t *testing.T) {
+	var calls atomic.Int32
+	e := start(t, gitlabtest.Options{}, func(o *Options) {
+		o.Timeout = 20 * time.Millisecond
+		o.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			if calls.Add(1) == 1 {
+				<-r.Context().Done()
+				return nil, r.Context().Err()
+			}
+			return http.DefaultTransport.RoundTrip(r)
+		})
+	})
+	if _, err := e.client.Goal(context.Background(), "issue: ops/infra/site#6"); err != nil {
+		t.Fatal(err)
+	}
+	if calls.Load() != 2 || !reflect.DeepEqual(*e.sleeps, []time.Duration{time.Second}) {
+		t.Errorf("%d attempts, slept %v; want 2 and [1s]", calls.Load(), *e.sleeps)
+	}
+	if len(e.logs.lines) != 1 || !strings.Contains(e.logs.lines[0], "no answer within 20ms") {
+		t.Errorf("log %q does not say the attempt timed out", e.logs.lines)
 	}
 }
 
