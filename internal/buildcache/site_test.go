@@ -438,6 +438,23 @@ func TestNeverStale(t *testing.T) {
 			writeNotice(t, dir, gs, "Pages move to HTTP/3", "in_testing")
 			buildAt(t, dir, true, buildNow)
 		}, buildNow.Add(2 * time.Hour)},
+		{"delivery entry added to the newest report's month", func(t *testing.T, dir string, gs *benchgen.Site) {
+			putDelivery(t, dir, gs.Reports[0], func(d *snapshot.Delivery) {})
+		}, time.Time{}},
+		{"delivery entry changed in the newest report's month", func(t *testing.T, dir string, gs *benchgen.Site) {
+			putDelivery(t, dir, gs.Reports[0], func(d *snapshot.Delivery) {})
+			build(t, dir, true) // cached with the first figures
+			putDelivery(t, dir, gs.Reports[0], func(d *snapshot.Delivery) {
+				rate := 0.5
+				d.Keys.FailedChanges, d.Keys.ChangeFailureRate = 1, &rate
+				d.Deployments[0].Failure = "incident x"
+			})
+		}, time.Time{}},
+		{"delivery entry of an earlier month, in a delivery trend", func(t *testing.T, dir string, gs *benchgen.Site) {
+			putDelivery(t, dir, gs.Reports[0], func(d *snapshot.Delivery) {})
+			build(t, dir, true) // the trend has one month
+			putDelivery(t, dir, snapshot.PrevMonth(gs.Reports[0]), func(d *snapshot.Delivery) { d.Keys.Deployments = 9 })
+		}, time.Time{}},
 		{"stylesheet", func(t *testing.T, dir string, gs *benchgen.Site) {
 			css, err := themes.FS.ReadFile("default/static/css/style.css")
 			if err != nil {
@@ -481,6 +498,34 @@ func rebuildAt(t *testing.T, dir string, now time.Time) map[string][]byte {
 	again, _ := buildAt(t, dir, true, now)
 	sameFiles(t, "warm after the change", again, want)
 	return want
+}
+
+// putDelivery sets a delivery entry of track "core" in month's snapshot:
+// two successful deployments, edited by change.
+func putDelivery(t *testing.T, dir, month string, change func(*snapshot.Delivery)) {
+	t.Helper()
+	path := snapshot.Store{Dir: filepath.Join(dir, "data")}.Path(month)
+	s, err := snapshot.Read(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start, err := snapshot.MonthStart(month, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lead, rate := 5400.0, 0.0
+	d := snapshot.Delivery{Track: "core", Name: "Core", LeadTimeFrom: "merge", FailureWindowSeconds: 86400,
+		Deployments: []snapshot.Deployment{
+			{Name: "v1", SHA: "1111111", At: start.Add(48 * time.Hour), Status: snapshot.DeploySuccess,
+				Changes: []snapshot.Change{{Ref: "#1", At: start.Add(48*time.Hour - 5400*time.Second), LeadSeconds: lead}}},
+			{Name: "v2", SHA: "2222222", At: start.Add(96 * time.Hour), Status: snapshot.DeploySuccess, Changes: []snapshot.Change{}},
+		},
+		Keys: snapshot.Keys{Deployments: 2, PerWeek: 2 / (30.0 / 7), Changes: 1, LeadTimeMedianSeconds: &lead, LeadTimeP90Seconds: &lead, ChangeFailureRate: &rate}}
+	change(&d)
+	s.Delivery = []snapshot.Delivery{d}
+	if err := snapshot.Write(path, s); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // withLive gives the generated site a live rule for its first component

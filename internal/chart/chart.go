@@ -30,6 +30,10 @@ type Bars struct {
 	Series []Series
 	// Format renders values in the table and tooltips; integers by default.
 	Format func(float64) string
+	// Missing, when set, is written (upright along the axis, and in the
+	// table) where a series has no value for a label, so that a month
+	// without data reads as such rather than as a gap or a zero.
+	Missing string
 }
 
 const (
@@ -76,12 +80,17 @@ func (b Bars) HTML() template.HTML {
 		for i, label := range b.Labels {
 			x0 := padL + groupW*float64(i) + groupW*0.1
 			for si, s := range b.Series {
+				x := x0 + barW*float64(si)
 				if i >= len(s.Values) || math.IsNaN(s.Values[i]) {
+					if b.Missing != "" {
+						cx, cy := f1(x+barW/2+3), f1(padT+plotH-4)
+						fmt.Fprintf(&sb, `<text class="tick nodata" fill="`+colorMuted+`" x="%s" y="%s" transform="rotate(-90 %s %s)">%s<title>%s, %s: %s</title></text>`,
+							cx, cy, cx, cy, html.EscapeString(b.Missing), html.EscapeString(label), html.EscapeString(s.Name), html.EscapeString(b.Missing))
+					}
 					continue
 				}
 				v := s.Values[i]
 				h := v / top * plotH
-				x := x0 + barW*float64(si)
 				fmt.Fprintf(&sb, `<rect class="s%d" fill="%s" x="%s" y="%s" width="%s" height="%s"><title>%s, %s: %s</title></rect>`,
 					si, seriesColor(si), f1(x), f1(padT+plotH-h), f1(barW-1), f1(h), html.EscapeString(label), html.EscapeString(s.Name), html.EscapeString(format(v)))
 			}
@@ -101,6 +110,9 @@ func (b Bars) HTML() template.HTML {
 		fmt.Fprintf(&sb, `<tr><th scope="row">%s</th>`, html.EscapeString(label))
 		for _, s := range b.Series {
 			cell := "–"
+			if b.Missing != "" {
+				cell = b.Missing
+			}
 			if i < len(s.Values) && !math.IsNaN(s.Values[i]) {
 				cell = format(s.Values[i])
 			}

@@ -48,6 +48,28 @@ func TestBars(t *testing.T) {
 	}
 }
 
+// TestBarsMissing: with Missing set, a value that is not there is written
+// where its bar would be and in the table, never drawn as zero; without
+// it, the chart is as before.
+func TestBarsMissing(t *testing.T) {
+	b := Bars{ID: "d", Title: "Deployments", Labels: []string{"Sep", "Oct"},
+		Series: []Series{{Name: "Deployments", Values: []float64{math.NaN(), 6}}}, Missing: "no data"}
+	out := string(b.HTML())
+	svg := svgOf(t, out)
+	if got := strings.Count(svg, "<rect "); got != 1 {
+		t.Errorf("%d bars, want 1", got)
+	}
+	for _, want := range []string{`class="tick nodata"`, `>no data<title>Sep, Deployments: no data</title></text>`, `<th scope="row">Sep</th><td>no data</td>`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+	b.Missing = ""
+	if out := string(b.HTML()); strings.Contains(out, "nodata") || !strings.Contains(out, `<th scope="row">Sep</th><td>–</td>`) {
+		t.Errorf("without Missing the chart changed:\n%s", out)
+	}
+}
+
 func TestHBars(t *testing.T) {
 	h := HBars{ID: "rel", Title: "Durations", Bars: []HBar{{Label: "v1", Value: 60}, {Label: "v2", Value: 240, Highlight: true}}, Marker: 60, MarkerLabel: "median"}
 	out := string(h.HTML())

@@ -48,7 +48,7 @@ type Loader struct {
 // (codec.go), the front matter types or what Decode makes of a file
 // change, so that entries written by older code are never read. The store
 // adds the identity of the binary on top.
-const cacheVersion = "bulletin content documents 2"
+const cacheVersion = "bulletin content documents 3"
 
 // Kinds of content file, in cache keys: the same bytes decode into a
 // different front matter type in each.

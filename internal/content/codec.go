@@ -382,6 +382,7 @@ func (m *incidentMeta) encode(e *encoder) {
 	e.timestamp(m.Started)
 	e.timestamp(m.Resolved)
 	e.strings(m.Components)
+	e.string(m.CausedBy)
 	e.count(len(m.Updates), m.Updates == nil)
 	for _, u := range m.Updates {
 		e.timestamp(u.At)
@@ -397,6 +398,7 @@ func (m *incidentMeta) decode(d *decoder) {
 	m.Started = d.timestamp()
 	m.Resolved = d.timestamp()
 	m.Components = d.strings()
+	m.CausedBy = d.string()
 	n, isNil := d.count()
 	if isNil {
 		return

@@ -155,8 +155,8 @@ func TestDecodeEntryMalformed(t *testing.T) {
 // The digest of the encoding of a few known documents, and the cache
 // version it was taken under.
 const (
-	goldenVersion = "bulletin content documents 2"
-	goldenDigest  = "111239b7c31ac2213a71aba12f14475c11d50708e0912863a0e945aa098197d8"
+	goldenVersion = "bulletin content documents 3"
+	goldenDigest  = "28b666eb911836a531d523bd96f7e11d070ef52e0ef0ea17df2588fa0a31b060"
 )
 
 // TestEncodingNeedsVersionBump: the encoding of known documents changes

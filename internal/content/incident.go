@@ -132,7 +132,21 @@ type Incident struct {
 	Components []string
 	// Updates is the timeline, oldest first (the file's order).
 	Updates []IncidentUpdate
+	// CausedBy names the release that caused the incident, from the
+	// optional caused_by: "<track> <release>"; zero when not given.
+	CausedBy Cause
 }
+
+// Cause is the release an incident names as its cause: a configured
+// track id and a release of it, matched against a deployment's name, ref
+// or commit (a prefix of at least 7 characters).
+type Cause struct {
+	Track   string
+	Release string
+}
+
+// IsZero reports whether no cause was given.
+func (c Cause) IsZero() bool { return c.Track == "" }
 
 // FutureSlack is how far ahead of the clock an incident's times may be:
 // the clocks of an on-call laptop and a build machine differ by seconds,
@@ -253,6 +267,7 @@ type incidentMeta struct {
 	Resolved   Timestamp    `yaml:"resolved" toml:"resolved"`
 	Components []string     `yaml:"components" toml:"components"`
 	Updates    []updateMeta `yaml:"updates" toml:"updates"`
+	CausedBy   string       `yaml:"caused_by" toml:"caused_by"`
 }
 
 type updateMeta struct {
@@ -304,6 +319,7 @@ func newIncident(doc *Document, m *incidentMeta, cfg *config.Config) (*Incident,
 		p.Add("", doc.Errorf("resolved", "resolved %s is before started %s", m.Resolved.Raw, m.Started.Raw))
 	}
 	checkComponents(doc, "components", inc.Components, cfg, &p)
+	inc.CausedBy = parseCause(doc, m.CausedBy, cfg, &p)
 
 	if len(m.Updates) == 0 {
 		p.Add("", doc.Errorf("updates", "incident has no updates: add one with at, status (e.g. investigating) and body"))
@@ -467,6 +483,34 @@ func checkComponents(doc *Document, key string, ids []string, cfg *config.Config
 			p.Add("", doc.Errorf(key+"."+strconv.Itoa(k), "component %q listed twice", id))
 		}
 	}
+}
+
+// parseCause reads caused_by: "<track> <release>", the track one of the
+// configured ones.
+func parseCause(doc *Document, raw string, cfg *config.Config, p *diag.List) Cause {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return Cause{}
+	}
+	ids := make([]string, len(cfg.Tracks))
+	for k, t := range cfg.Tracks {
+		ids[k] = t.ID
+	}
+	track, release, _ := strings.Cut(raw, " ")
+	release = strings.TrimSpace(release)
+	if !slices.Contains(ids, track) {
+		tracks := "none are configured"
+		if len(ids) > 0 {
+			tracks = "tracks: " + strings.Join(ids, ", ")
+		}
+		p.Add("", doc.Errorf("caused_by", "unknown track %q in caused_by (%s)", track, tracks))
+		return Cause{}
+	}
+	if release == "" {
+		p.Add("", doc.Errorf("caused_by", "caused_by %q names no release: write the track and the release, e.g. caused_by: %s v5.13.0", raw, track))
+		return Cause{}
+	}
+	return Cause{Track: track, Release: release}
 }
 
 func slugOf(path string) string {

@@ -32,6 +32,16 @@ group = "edge"
 [[components]]
 id = "db"
 name = "Database"
+
+[[tracks]]
+id = "backend"
+repository = "acme/server"
+source = "deployments"
+
+[[tracks]]
+id = "frontend"
+repository = "acme/ui"
+source = "releases"
 `
 
 func statusCfg(tb testing.TB) *config.Config {
@@ -136,6 +146,31 @@ func TestParseIncident(t *testing.T) {
 	}
 	if inc.BodyLine != 26 || !strings.Contains(string(inc.Body), "## What happened") {
 		t.Errorf("body at %d: %q", inc.BodyLine, inc.Body)
+	}
+}
+
+// TestParseIncidentCausedBy: caused_by names a configured track and a
+// release of it; without it the cause is zero.
+func TestParseIncidentCausedBy(t *testing.T) {
+	cfg := statusCfg(t)
+	for _, tt := range []struct {
+		name, line string
+		want       Cause
+	}{
+		{"none", "", Cause{}},
+		{"tag", "caused_by: backend v5.13.0", Cause{Track: "backend", Release: "v5.13.0"}},
+		{"quoted with spaces", `caused_by: "frontend  #812 (9f3c2e1) "`, Cause{Track: "frontend", Release: "#812 (9f3c2e1)"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			src := strings.Replace(goodIncident, "components: [dns, web]\n", "components: [dns, web]\n"+tt.line+"\n", 1)
+			inc, err := ParseIncident("content/incidents/2026-10-14-dns.md", []byte(src), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if inc.CausedBy != tt.want {
+				t.Errorf("caused by %+v, want %+v", inc.CausedBy, tt.want)
+			}
+		})
 	}
 }
 
@@ -255,6 +290,10 @@ func TestParseIncidentErrors(t *testing.T) {
 			`content/incidents/x.md:11: a mapping where text is expected`},
 		{"unknown key and bad time", "x.md", with(join([]string{"severity: high", "updates:"}, upd("soon", "investigating"))...),
 			`content/incidents/x.md:7: "soon" is not a date (2026-10-31) or time (2026-10-31T09:30:00+01:00)`},
+		{"caused_by unknown track", "x.md", with(join([]string{"caused_by: backend2 v5.13.0", "updates:"}, upd("2026-10-14T09:00:00Z", "investigating"))...),
+			`content/incidents/x.md:5: unknown track "backend2" in caused_by (tracks: backend, frontend)`},
+		{"caused_by without release", "x.md", with(join([]string{"caused_by: backend", "updates:"}, upd("2026-10-14T09:00:00Z", "investigating"))...),
+			`content/incidents/x.md:5: caused_by "backend" names no release: write the track and the release, e.g. caused_by: backend v5.13.0`},
 		{"bad time", "x.md", with(join([]string{"updates:"}, upd("yesterday", "investigating"))...),
 			`content/incidents/x.md:6: "yesterday" is not a date (2026-10-31) or time (2026-10-31T09:30:00+01:00)`},
 	}

@@ -30,6 +30,11 @@ name = "Website"
 [[components]]
 id = "db"
 name = "Database"
+
+[[tracks]]
+id = "backend"
+repository = "acme/server"
+source = "deployments"
 `
 
 // newDesk returns the desk of a new site directory, with testdata files

@@ -41,6 +41,9 @@ type ReportView struct {
 	HasData  bool
 	Issues   *IssuesSection
 	Releases []TrackView
+	// Delivery are the month's DORA keys per track (reportdelivery.go);
+	// nil when its snapshot has none.
+	Delivery *DeliverySection
 	Uptime   []UptimeRow
 	// Incidents are the month's incident figures (reportincidents.go);
 	// nil when the site keeps no incidents or maintenance.
@@ -296,6 +299,7 @@ func (s *Site) reportView(r *content.Report) (*ReportView, error) {
 	if snap != nil {
 		v.Issues = s.issuesSection(r.Month, snap)
 		v.Releases = s.trackViews(snap)
+		v.Delivery = s.deliverySection(r.Month, snap)
 		v.Uptime = s.uptimeRows(snap)
 	}
 	incidents, err := s.incidentsSection(r.Month)
@@ -332,18 +336,7 @@ func (s *Site) issuesSection(month string, snap *snapshot.Snapshot) *IssuesSecti
 	if len(snap.Issues) == 0 {
 		return nil
 	}
-	months := []string{month}
-	for len(months) < trendMonths {
-		months = append([]string{snapshot.PrevMonth(months[0])}, months...)
-	}
-	labels := make([]string, len(months))
-	for i, m := range months {
-		t, _ := time.Parse("2006-01", m)
-		labels[i] = t.Format("Jan")
-		if t.Month() == time.January || i == 0 {
-			labels[i] = t.Format("Jan 2006") // "Nov 25" would read as a day
-		}
-	}
+	months, labels := trendLabels(month)
 	sec := &IssuesSection{}
 	for _, repo := range snap.Issues {
 		opened := make([]float64, len(months))

@@ -85,7 +85,50 @@ func check(path string, b []byte, s *Snapshot) error {
 			}
 		}
 	}
+	for i, d := range s.Delivery {
+		checkDelivery("delivery."+strconv.Itoa(i), d, ratio, add)
+	}
 	return errors.Join(errs...)
+}
+
+// checkDelivery adds a problem for each delivery figure no computation
+// gives: a change failure rate outside 0..1, negative counts and
+// durations, an unknown deployment status.
+func checkDelivery(k string, d Delivery, ratio func(string, float64), add func(key, format string, args ...any)) {
+	negative := func(key string, v float64) {
+		if v < 0 {
+			add(key, "%s %v is negative", key, v)
+		}
+	}
+	negative(k+".failure_window_seconds", d.FailureWindowSeconds)
+	keys := d.Keys
+	for _, f := range []struct {
+		key string
+		v   *float64
+	}{{"deployments_per_week", &keys.PerWeek}, {"lead_time_median_seconds", keys.LeadTimeMedianSeconds},
+		{"lead_time_p90_seconds", keys.LeadTimeP90Seconds}, {"time_to_restore_seconds", keys.TimeToRestoreSeconds}} {
+		if f.v != nil {
+			negative(k+".keys."+f.key, *f.v)
+		}
+	}
+	for _, f := range []struct {
+		key string
+		v   int
+	}{{"deployments", keys.Deployments}, {"changes", keys.Changes}, {"failed_changes", keys.FailedChanges}, {"restores", keys.Restores}} {
+		negative(k+".keys."+f.key, float64(f.v))
+	}
+	if keys.ChangeFailureRate != nil {
+		ratio(k+".keys.change_failure_rate", *keys.ChangeFailureRate)
+	}
+	for j, dep := range d.Deployments {
+		dk := k + ".deployments." + strconv.Itoa(j)
+		if dep.Status != DeploySuccess && dep.Status != DeployFailed {
+			add(dk+".status", "%s.status %q is not %s or %s", dk, dep.Status, DeploySuccess, DeployFailed)
+		}
+		for c, ch := range dep.Changes {
+			negative(dk+".changes."+strconv.Itoa(c)+".lead_seconds", ch.LeadSeconds)
+		}
+	}
 }
 
 // suspectNull reports whether b may hold a null check refuses: one after
@@ -155,6 +198,7 @@ func (p *positions) line(key string) int {
 var listKeys = map[string]bool{
 	"issues": true, "labels": true, "releases": true, "outliers": true, "availability": true,
 	"excluded": true, "daily": true, "goals": true, "disruptions": true, "components": true,
+	"delivery": true, "deployments": true, "changes": true,
 }
 
 // scan reads the JSON document b token by token, recording where each

@@ -18,19 +18,33 @@ const (
 	Percent              // a 0..1 ratio shown as a floored percentage
 	Duration             // seconds shown as "2h 15m"
 	Text                 // a name
+	Decimal              // a number shown with one decimal ("1.4")
 )
+
+// NoData is how a figure without a value reads.
+const NoData = "—"
 
 // Figure is a single value a report can cite.
 type Figure struct {
 	Kind  Kind
 	Value float64
 	Text  string
+	// Missing marks a figure the month has no value for (a change
+	// failure rate without deployments): it formats as NoData, never as
+	// 0 or NaN.
+	Missing bool
 }
 
 // Format renders the figure for a reader. Percentages are floored to
 // precision decimals so that a month with any downtime never reads 100%.
+// A Missing figure reads NoData.
 func (f Figure) Format(precision int) string {
+	if f.Missing {
+		return NoData
+	}
 	switch f.Kind {
+	case Decimal:
+		return strconv.FormatFloat(f.Value, 'f', 1, 64)
 	case Count:
 		return strconv.FormatFloat(f.Value, 'f', 0, 64)
 	case Percent:
@@ -86,16 +100,20 @@ var FigureFields = map[string][]string{
 	"issues":   {"opened", "closed", "open_at_end", "prs_opened", "prs_closed", "prs_open_at_end"},
 	"releases": {"count", "median", "p90", "max", "mean", "outliers", "slowest"},
 	"uptime":   {"availability", "coverage", "slo", "budget"},
+	"delivery": {"deployments", "per_week", "lead_time", "lead_time_p90", "change_failure_rate", "failed_changes", "time_to_restore"},
 }
 
 // Lookup resolves a figure key such as "uptime.api",
-// "issues.readthedocs/readthedocs.org.opened" or "releases.backend.median".
-// The error says what is missing and what would be valid.
+// "issues.readthedocs/readthedocs.org.opened", "releases.backend.median" or
+// "delivery.backend.lead_time". The error says what is missing and what
+// would be valid. A delivery key the month has no value for is a Missing
+// figure, not an error: "—" is the honest figure of a month without
+// deployments.
 func (s *Snapshot) Lookup(key string) (Figure, error) {
 	section, rest, ok := strings.Cut(key, ".")
 	fields, known := FigureFields[section]
 	if !ok || !known || rest == "" {
-		return Figure{}, fmt.Errorf("unknown figure %q: keys start with issues., releases. or uptime.", key)
+		return Figure{}, fmt.Errorf("unknown figure %q: keys start with delivery., issues., releases. or uptime.", key)
 	}
 	name, field := rest, ""
 	for _, f := range fields {
@@ -155,6 +173,12 @@ func (s *Snapshot) Lookup(key string) (Figure, error) {
 			}
 			return Figure{Kind: Text, Text: slow.Name}, nil
 		}
+	case "delivery":
+		d, ok := s.DeliveryByTrack(name)
+		if !ok {
+			return Figure{}, fmt.Errorf("unknown figure %q: %s has no delivery keys for track %q%s", key, s.Month, name, s.choices(section))
+		}
+		return d.figure(field), nil
 	case "uptime":
 		a, ok := s.Component(name)
 		if !ok {
@@ -182,6 +206,35 @@ func (s *Snapshot) Lookup(key string) (Figure, error) {
 
 func count(n int) Figure { return Figure{Kind: Count, Value: float64(n)} }
 
+// figure returns the delivery figure field ("" is deployments). Counts
+// and the frequency are missing in a month without any deployment
+// attempt; the other keys when they are nil.
+func (d Delivery) figure(field string) Figure {
+	k := d.Keys
+	attempts := len(d.Deployments) > 0
+	optional := func(kind Kind, v *float64) Figure {
+		if v == nil {
+			return Figure{Kind: kind, Missing: true}
+		}
+		return Figure{Kind: kind, Value: *v}
+	}
+	switch field {
+	case "per_week":
+		return Figure{Kind: Decimal, Value: k.PerWeek, Missing: !attempts}
+	case "lead_time":
+		return optional(Duration, k.LeadTimeMedianSeconds)
+	case "lead_time_p90":
+		return optional(Duration, k.LeadTimeP90Seconds)
+	case "change_failure_rate":
+		return optional(Percent, k.ChangeFailureRate)
+	case "failed_changes":
+		return Figure{Kind: Count, Value: float64(k.FailedChanges), Missing: !attempts}
+	case "time_to_restore":
+		return optional(Duration, k.TimeToRestoreSeconds)
+	}
+	return Figure{Kind: Count, Value: float64(k.Deployments), Missing: !attempts}
+}
+
 // choices lists the names a section has, for error messages.
 func (s *Snapshot) choices(section string) string {
 	var names []string
@@ -193,6 +246,10 @@ func (s *Snapshot) choices(section string) string {
 	case "releases":
 		for _, t := range s.Releases {
 			names = append(names, t.Track)
+		}
+	case "delivery":
+		for _, d := range s.Delivery {
+			names = append(names, d.Track)
 		}
 	case "uptime":
 		for _, a := range s.Availability {

@@ -669,6 +669,16 @@ func (s *Snapshot) TrackByID(id string) (Track, bool) {
 	return Track{}, false
 }
 
+// DeliveryByTrack returns the delivery entry of the track with id.
+func (s *Snapshot) DeliveryByTrack(id string) (Delivery, bool) {
+	for _, d := range s.Delivery {
+		if d.Track == id {
+			return d, true
+		}
+	}
+	return Delivery{}, false
+}
+
 // Goal returns the tracker state recorded for ref.
 func (s *Snapshot) Goal(ref string) (Goal, bool) {
 	for _, g := range s.Goals {

@@ -18,6 +18,14 @@ func sample() *Snapshot {
 		Summary:  Summary{Count: 2, MedianSeconds: 8100, P90Seconds: 86400, MaxSeconds: 86400, Outliers: []string{"v2"}}}}
 	s.Availability = []Availability{{Component: "api", Ratio: ptr(0.99996), Coverage: 1, SLO: 0.999, ErrorBudgetRemaining: ptr(0.96)},
 		{Component: "dns", Coverage: 0}}
+	s.Delivery = []Delivery{
+		{Track: "backend", Name: "Backend", LeadTimeFrom: "merge", FailureWindowSeconds: 86400,
+			Deployments: []Deployment{{Name: "v1", Status: DeploySuccess}, {Name: "v2", Status: DeploySuccess}, {Name: "v3", Status: DeploySuccess, Failure: "incident x"}},
+			Keys: Keys{Deployments: 3, PerWeek: 3 / (31.0 / 7), Changes: 4, LeadTimeMedianSeconds: ptr(5400), LeadTimeP90Seconds: ptr(172800),
+				FailedChanges: 1, ChangeFailureRate: ptr(1.0 / 3), Restores: 2, TimeToRestoreSeconds: ptr(6600)}},
+		{Track: "quiet", Name: "Quiet", Deployments: []Deployment{}},
+		{Track: "failing", Name: "Failing", Deployments: []Deployment{{Name: "v9", Status: DeployFailed}}},
+	}
 	return s
 }
 
@@ -37,6 +45,26 @@ func TestLookup(t *testing.T) {
 		{"uptime.api", "99.99%"},
 		{"uptime.api.slo", "99.90%"},
 		{"uptime.api.budget", "96.00%"},
+		{"delivery.backend", "3"},
+		{"delivery.backend.deployments", "3"},
+		{"delivery.backend.per_week", "0.7"},
+		{"delivery.backend.lead_time", "1h 30m"},
+		{"delivery.backend.lead_time_p90", "2d"},
+		{"delivery.backend.change_failure_rate", "33.33%"},
+		{"delivery.backend.failed_changes", "1"},
+		{"delivery.backend.time_to_restore", "1h 50m"},
+		// A month without deployments: every key is "—", never 0 or NaN.
+		{"delivery.quiet", "—"},
+		{"delivery.quiet.per_week", "—"},
+		{"delivery.quiet.lead_time", "—"},
+		{"delivery.quiet.lead_time_p90", "—"},
+		{"delivery.quiet.change_failure_rate", "—"},
+		{"delivery.quiet.failed_changes", "—"},
+		{"delivery.quiet.time_to_restore", "—"},
+		// Attempts, none successful: none deployed, no rate.
+		{"delivery.failing", "0"},
+		{"delivery.failing.per_week", "0.0"},
+		{"delivery.failing.change_failure_rate", "—"},
 	}
 	for _, tt := range tests {
 		f, err := s.Lookup(tt.key)
@@ -49,10 +77,11 @@ func TestLookup(t *testing.T) {
 		}
 	}
 	bad := map[string]string{
-		"uptime.api2":       `unknown figure "uptime.api2": 2026-10 has no availability for component "api2" (it has api, dns)`,
-		"uptime.dns":        `figure "uptime.dns": component "dns" has no data in 2026-10`,
-		"weather.today":     `unknown figure "weather.today": keys start with issues., releases. or uptime.`,
-		"issues.acme/x.foo": `unknown figure "issues.acme/x.foo": 2026-10 has no issue counts for "acme/x.foo" (it has readthedocs/readthedocs.org)`,
+		"uptime.api2":            `unknown figure "uptime.api2": 2026-10 has no availability for component "api2" (it has api, dns)`,
+		"uptime.dns":             `figure "uptime.dns": component "dns" has no data in 2026-10`,
+		"weather.today":          `unknown figure "weather.today": keys start with delivery., issues., releases. or uptime.`,
+		"delivery.web.lead_time": `unknown figure "delivery.web.lead_time": 2026-10 has no delivery keys for track "web" (it has backend, failing, quiet)`,
+		"issues.acme/x.foo":      `unknown figure "issues.acme/x.foo": 2026-10 has no issue counts for "acme/x.foo" (it has readthedocs/readthedocs.org)`,
 	}
 	for key, want := range bad {
 		if _, err := s.Lookup(key); err == nil || err.Error() != want {
@@ -100,6 +129,9 @@ func TestRoundTripAndEmptyLists(t *testing.T) {
 	first, _ := os.ReadFile(st.Path("2026-10"))
 	if string(again) != string(first) {
 		t.Error("re-encoding a read snapshot changed its bytes")
+	}
+	if strings.Contains(string(b), "delivery") {
+		t.Errorf("a month without delivery entries encodes them:\n%s", b)
 	}
 	if m, _ := st.Load("2030-01"); m != nil {
 		t.Error("missing month should load as nil")
@@ -155,9 +187,43 @@ func TestDecodeOutOfRange(t *testing.T) {
 		p + ":26: availability.1.daily.1.date \"2026-11-01\" is not a day of 2026-10",
 		p + ":15: releases.0.releases.0.duration_seconds -100 is negative",
 		p + ":8: issues.1.opened -1 is negative",
+		p + ":33: delivery.0.failure_window_seconds -1 is negative",
+		p + ":39: delivery.0.keys.lead_time_median_seconds -5 is negative",
+		p + ":38: delivery.0.keys.changes -1 is negative",
+		p + ":40: delivery.0.keys.change_failure_rate 2 is not a fraction between 0 and 1",
+		p + ":35: delivery.0.deployments.0.status \"done\" is not success or failed",
+		p + ":36: delivery.0.deployments.0.changes.0.lead_seconds -5 is negative",
 	}, "\n")
 	if err == nil || err.Error() != want {
 		t.Errorf("got\n%v\nwant\n%s", err, want)
+	}
+}
+
+// TestExamplesKeepTheirBytes: the example site's months and the site
+// tests' months, written before delivery entries existed, re-encode to
+// the same bytes.
+func TestExamplesKeepTheirBytes(t *testing.T) {
+	paths, _ := filepath.Glob("../../data/20*.json")
+	more, _ := filepath.Glob("../site/testdata/*/data/20*.json")
+	for _, p := range append(paths, more...) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := Decode(p, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(s.Delivery) > 0 {
+			continue
+		}
+		again, err := s.Encode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(again) != string(b) {
+			t.Errorf("%s: re-encoding changed its bytes", p)
+		}
 	}
 }
 
