@@ -49,7 +49,11 @@ const LeadTimeFromMerge = "merge"
 // commit of a pull request merged within the look-back, and the commits a
 // merge commit brings in from its pull request's branch, make one change
 // "#N" from the pull request's merged_at; any other commit is a change of
-// its own, named by its short SHA, from its committer date. A change
+// its own, named by its short SHA, from its committer date. So is the
+// merge commit of a pull request last updated before the look-back (its
+// committer date is then the merge time for merges made on GitHub), and
+// each but the last commit of a rebase merge, whose committer date is
+// the time of the rebase. A change
 // already shipped by an earlier deployment in the list is not counted
 // again (a redeploy after a rollback ships nothing new). The lead time is
 // the deployment's time minus the change's, clamped at 0: a committer
@@ -66,8 +70,9 @@ const LeadTimeFromMerge = "merge"
 // [from−lookback, to) that is deployed in the month or is the one right
 // before it. Then, when at least one deployment has a base: ceil(closed
 // pull requests updated since from−lookback / P) pages, and for each
-// successful deployment with a base ceil(commits shipped / P) compare
-// pages (at least one).
+// successful deployment with a base at another commit ceil(commits
+// shipped / P) compare pages (at least one). GitHub limits an unpaged
+// comparison to 250 commits; paged, as here, it has no such limit.
 func (c *Client) Delivery(ctx context.Context, t config.Track, from, to time.Time) (snapshot.Delivery, error) {
 	out := snapshot.Delivery{Track: t.ID, Name: t.Name, LeadTimeFrom: LeadTimeFromMerge, Deployments: []snapshot.Deployment{}}
 	if out.Name == "" {
@@ -123,7 +128,7 @@ func (c *Client) Delivery(ctx context.Context, t config.Track, from, to time.Tim
 			base = d.SHA
 			continue
 		}
-		if base != "" && d.SHA != "" {
+		if base != "" && d.SHA != "" && d.SHA != base { // a redeploy of the base ships nothing
 			if prs == nil {
 				if prs, err = mergedPulls(ctx, api, owner, name, back); err != nil {
 					return out, wrap(err)

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	gh "github.com/google/go-github/v60/github"
+
 	"github.com/bulletin-dev/bulletin/internal/config"
 	"github.com/bulletin-dev/bulletin/internal/snapshot"
 )
@@ -418,6 +420,100 @@ func TestDeliveryErrors(t *testing.T) {
 			_, err := f.client(t, func(o *Options) { o.MaxRetries = -1 }).Delivery(context.Background(), tt.track, start, to)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestChanges checks the grouping of compared commits into changes on
+// small histories: a squash merge, a true merge with its branch commits, a
+// rebase merge, direct commits, a change shipped by an earlier deployment
+// and a committer clock ahead of the deployment.
+func TestChanges(t *testing.T) {
+	at := ts("2026-10-10T12:00:00Z")
+	commit := func(sha, date string, parents ...string) *gh.RepositoryCommit {
+		c := &gh.RepositoryCommit{SHA: gh.String(sha), Commit: &gh.Commit{Committer: &gh.CommitAuthor{Date: &gh.Timestamp{Time: ts(date)}}}}
+		for _, p := range parents {
+			c.Parents = append(c.Parents, &gh.Commit{SHA: gh.String(p)})
+		}
+		return c
+	}
+	pr := func(n int, merged string) *gh.PullRequest {
+		return &gh.PullRequest{Number: gh.Int(n), MergedAt: &gh.Timestamp{Time: ts(merged)}}
+	}
+	tests := []struct {
+		name    string
+		commits []*gh.RepositoryCommit
+		prs     map[string]*gh.PullRequest
+		shipped []string
+		want    []snapshot.Change
+	}{
+		{
+			name:    "squash merge and direct commit",
+			commits: []*gh.RepositoryCommit{commit("aaaaaaa1", "2026-10-10T09:00:00Z", "base"), commit("bbbbbbb1", "2026-10-10T10:00:00Z", "aaaaaaa1")},
+			prs:     map[string]*gh.PullRequest{"bbbbbbb1": pr(7, "2026-10-10T10:00:00Z")},
+			want:    []snapshot.Change{chg("aaaaaaa", "2026-10-10T09:00:00Z", 10800), chg("#7", "2026-10-10T10:00:00Z", 7200)},
+		},
+		{
+			// The branch forks from the base, and a direct commit lands on
+			// main meanwhile: it stays apart.
+			name: "true merge takes its branch, not the mainline",
+			commits: []*gh.RepositoryCommit{
+				commit("b1", "2026-10-08T09:00:00Z", "base"),
+				commit("m1", "2026-10-09T09:00:00Z", "base"),
+				commit("b2", "2026-10-09T10:00:00Z", "b1"),
+				commit("mm", "2026-10-10T11:00:00Z", "m1", "b2"),
+			},
+			prs:  map[string]*gh.PullRequest{"mm": pr(8, "2026-10-10T11:00:00Z")},
+			want: []snapshot.Change{chg("m1", "2026-10-09T09:00:00Z", 97200), chg("#8", "2026-10-10T11:00:00Z", 3600)},
+		},
+		{
+			// The branch merged main in before its own merge: the main
+			// commit it brought in is still main's.
+			name: "true merge of a branch that merged main",
+			commits: []*gh.RepositoryCommit{
+				commit("b1", "2026-10-08T09:00:00Z", "base"),
+				commit("m1", "2026-10-09T09:00:00Z", "base"),
+				commit("b2", "2026-10-09T10:00:00Z", "b1", "m1"),
+				commit("mm", "2026-10-10T11:00:00Z", "m1", "b2"),
+			},
+			prs:  map[string]*gh.PullRequest{"mm": pr(8, "2026-10-10T11:00:00Z")},
+			want: []snapshot.Change{chg("m1", "2026-10-09T09:00:00Z", 97200), chg("#8", "2026-10-10T11:00:00Z", 3600)},
+		},
+		{
+			// A rebase merge: only the last commit is the merge commit.
+			name:    "rebase merge",
+			commits: []*gh.RepositoryCommit{commit("r1", "2026-10-10T11:30:00Z", "base"), commit("r2", "2026-10-10T11:30:00Z", "r1")},
+			prs:     map[string]*gh.PullRequest{"r2": pr(9, "2026-10-10T11:30:00Z")},
+			want:    []snapshot.Change{chg("#9", "2026-10-10T11:30:00Z", 1800), chg("r1", "2026-10-10T11:30:00Z", 1800)},
+		},
+		{
+			name:    "shipped before: redeploy after a rollback",
+			commits: []*gh.RepositoryCommit{commit("aaaaaaa1", "2026-10-10T09:00:00Z", "base"), commit("bbbbbbb1", "2026-10-10T10:00:00Z", "aaaaaaa1")},
+			prs:     map[string]*gh.PullRequest{"bbbbbbb1": pr(7, "2026-10-10T10:00:00Z")},
+			shipped: []string{"#7", "aaaaaaa"},
+			want:    []snapshot.Change{},
+		},
+		{
+			name:    "committer clock ahead",
+			commits: []*gh.RepositoryCommit{commit("ccccccc1", "2026-10-10T12:05:00Z", "base")},
+			want:    []snapshot.Change{chg("ccccccc", "2026-10-10T12:05:00Z", 0)},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			shipped := map[string]bool{}
+			for _, r := range tt.shipped {
+				shipped[r] = true
+			}
+			got := changes(tt.commits, tt.prs, at, shipped)
+			if !equalJSON(t, got, tt.want) {
+				t.Error("changes differ")
+			}
+			for _, c := range got {
+				if !shipped[c.Ref] {
+					t.Errorf("%s not marked shipped", c.Ref)
+				}
 			}
 		})
 	}
