@@ -74,19 +74,10 @@ const LeadTimeFromMerge = "merge"
 // shipped / P) compare pages (at least one). GitHub limits an unpaged
 // comparison to 250 commits; paged, as here, it has no such limit.
 func (c *Client) Delivery(ctx context.Context, t config.Track, from, to time.Time) (snapshot.Delivery, error) {
-	out := snapshot.Delivery{Track: t.ID, Name: t.Name, LeadTimeFrom: LeadTimeFromMerge, Deployments: []snapshot.Deployment{}}
-	if out.Name == "" {
-		out.Name = t.ID
-	}
-	wrap := func(err error) error {
-		return fmt.Errorf("delivery of track %q (%s of %s): %w", t.ID, t.Source, t.Repository, err)
-	}
-	owner, name, err := splitRepo(t.Repository)
+	out := snapshot.Delivery{Track: t.ID, Name: trackName(t), LeadTimeFrom: LeadTimeFromMerge, Deployments: []snapshot.Deployment{}}
+	owner, name, wrap, err := trackScope("delivery", t, from, to)
 	if err != nil {
-		return out, wrap(err)
-	}
-	if !to.After(from) {
-		return out, wrap(fmt.Errorf("period end %s is not after its start %s", to.Format(time.RFC3339), from.Format(time.RFC3339)))
+		return out, err
 	}
 	// Attempts that finished within the look-back before the month are
 	// listed too: the last successful one is the base of the month's first.
@@ -105,8 +96,7 @@ func (c *Client) Delivery(ctx context.Context, t config.Track, from, to time.Tim
 	case config.SourceReleases:
 		deps, err = c.releaseAttempts(ctx, api, owner, name, from, w)
 	default:
-		err = fmt.Errorf("unknown source %q (want %s, %s or %s)", t.Source,
-			config.SourceDeployments, config.SourceWorkflowRuns, config.SourceReleases)
+		err = unknownSource(t.Source)
 	}
 	if err != nil {
 		return out, wrap(err)

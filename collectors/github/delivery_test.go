@@ -1,6 +1,7 @@
 package github
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
@@ -63,6 +64,39 @@ var pullPages = []string{
 	"/repos/acme/app/pulls?direction=desc&page=3&per_page=100&sort=updated&state=closed",
 }
 
+// laterDeploys are the production deployments of October 2026 from 9004 on.
+var laterDeploys = []snapshot.Deployment{
+	// The first of 9004's two success statuses counts; its own
+	// commit is dated 8 minutes after it finished: lead 0.
+	dep("main (034e49c)", "https://ci.example.com/deploys/9004", "main", sha9004, "2026-10-05T14:12:00Z", ok,
+		chg("0cf2811", "2026-10-03T09:50:00Z", 188520), // 2d 4h 22m
+		chg("#13", "2026-10-04T08:50:00Z", 105720),     // 1d 5h 22m
+		chg("034e49c", "2026-10-05T14:20:00Z", 0)),
+	dep("v1.5.0 (c4528b1)", "https://ci.example.com/deploys/9005/log", "v1.5.0", sha9005, "2026-10-10T09:40:00Z", ok,
+		chg("#14", "2026-10-08T14:55:00Z", 153900), // 1d 18h 45m
+		chg("#15", "2026-10-10T08:30:00Z", 4200)),  // 1h 10m
+	// Failed before any success; 9008 finished after the month.
+	dep("v1.5.1 (9131555)", fakeWeb+"/acme/app/commit/"+sha9006, "v1.5.1", sha9006, "2026-10-15T09:20:00Z", failed),
+}
+
+// deployPages are the three pages of production deployments, three to a
+// page, and the statuses of those created from 2026-09-30T21:40Z on: the
+// third page reaches 9000, created before any look-back used here.
+var deployPages = []string{
+	"/repos/acme/app/deployments?environment=production&per_page=100",
+	"/repos/acme/app/deployments/9008/statuses?per_page=100",
+	"/repos/acme/app/deployments/9006/statuses?per_page=100",
+	"/repos/acme/app/deployments?environment=production&page=2&per_page=100",
+	"/repos/acme/app/deployments/9005/statuses?per_page=100",
+	"/repos/acme/app/deployments/9005/statuses?page=2&per_page=100",
+	"/repos/acme/app/deployments/9004/statuses?per_page=100",
+	"/repos/acme/app/deployments/9003/statuses?per_page=100",
+	"/repos/acme/app/deployments?environment=production&page=3&per_page=100",
+}
+
+// fakeWeb stands for the fake's web address in expected links.
+const fakeWeb = "WEB"
+
 func cmpPath(base, head string, page int) string {
 	p := "/repos/acme/app/compare/" + base + "..." + head + "?"
 	if page > 1 {
@@ -85,7 +119,7 @@ func cat(lists ...[]string) []string {
 // 2026-09-16T22:00Z). Every lead time is the difference of two literal
 // times, in seconds.
 func TestDelivery(t *testing.T) {
-	const web = "WEB" // replaced by the fake's web address
+	const web = fakeWeb
 	tests := []struct {
 		name     string
 		track    config.Track
@@ -96,7 +130,7 @@ func TestDelivery(t *testing.T) {
 		{
 			name:  "deployments",
 			track: config.Track{ID: "backend", Name: "Backend", Repository: fakeRepo, Source: config.SourceDeployments, Environment: "production"},
-			want: []snapshot.Deployment{
+			want: append([]snapshot.Deployment{
 				// 9001 (success 2026-09-30T20:10Z) is the base. #11 is a true
 				// merge: its branch commits B1 and B2 are part of it.
 				dep("v1.4.9 (c0af30a)", "https://ci.example.com/deploys/9002/log", "v1.4.9", sha9002, "2026-09-30T22:30:00Z", ok,
@@ -106,28 +140,8 @@ func TestDelivery(t *testing.T) {
 					chg("5afedd9", "2026-09-30T21:45:00Z", 123600), // 1d 10h 20m
 					chg("4a09a1c", "2026-10-01T11:00:00Z", 75900),  // 21h 5m
 					chg("#12", "2026-10-02T07:30:00Z", 2100)),      // 35m
-				// The first of 9004's two success statuses counts; its own
-				// commit is dated 8 minutes after it finished: lead 0.
-				dep("main (034e49c)", "https://ci.example.com/deploys/9004", "main", sha9004, "2026-10-05T14:12:00Z", ok,
-					chg("0cf2811", "2026-10-03T09:50:00Z", 188520), // 2d 4h 22m
-					chg("#13", "2026-10-04T08:50:00Z", 105720),     // 1d 5h 22m
-					chg("034e49c", "2026-10-05T14:20:00Z", 0)),
-				dep("v1.5.0 (c4528b1)", "https://ci.example.com/deploys/9005/log", "v1.5.0", sha9005, "2026-10-10T09:40:00Z", ok,
-					chg("#14", "2026-10-08T14:55:00Z", 153900), // 1d 18h 45m
-					chg("#15", "2026-10-10T08:30:00Z", 4200)),  // 1h 10m
-				// Failed before any success; 9008 finished after the month.
-				dep("v1.5.1 (9131555)", web+"/acme/app/commit/"+sha9006, "v1.5.1", sha9006, "2026-10-15T09:20:00Z", failed),
-			},
-			requests: cat([]string{
-				"/repos/acme/app/deployments?environment=production&per_page=100",
-				"/repos/acme/app/deployments/9008/statuses?per_page=100",
-				"/repos/acme/app/deployments/9006/statuses?per_page=100",
-				"/repos/acme/app/deployments?environment=production&page=2&per_page=100",
-				"/repos/acme/app/deployments/9005/statuses?per_page=100",
-				"/repos/acme/app/deployments/9005/statuses?page=2&per_page=100",
-				"/repos/acme/app/deployments/9004/statuses?per_page=100",
-				"/repos/acme/app/deployments/9003/statuses?per_page=100",
-				"/repos/acme/app/deployments?environment=production&page=3&per_page=100",
+			}, laterDeploys...),
+			requests: cat(deployPages, []string{
 				"/repos/acme/app/deployments/9002/statuses?per_page=100",
 				"/repos/acme/app/deployments/9001/statuses?per_page=100",
 			}, pullPages, []string{
@@ -144,30 +158,12 @@ func TestDelivery(t *testing.T) {
 			name:     "deployments, short look-back",
 			track:    config.Track{ID: "backend", Name: "Backend", Repository: fakeRepo, Source: config.SourceDeployments, Environment: "production"},
 			lookback: 20 * time.Minute,
-			want: []snapshot.Deployment{
+			want: append([]snapshot.Deployment{
 				dep("fd725f6", web+"/acme/app/commit/"+sha9003, sha9003, sha9003, "2026-10-02T08:05:00Z", ok),
-				dep("main (034e49c)", "https://ci.example.com/deploys/9004", "main", sha9004, "2026-10-05T14:12:00Z", ok,
-					chg("0cf2811", "2026-10-03T09:50:00Z", 188520),
-					chg("#13", "2026-10-04T08:50:00Z", 105720),
-					chg("034e49c", "2026-10-05T14:20:00Z", 0)),
-				dep("v1.5.0 (c4528b1)", "https://ci.example.com/deploys/9005/log", "v1.5.0", sha9005, "2026-10-10T09:40:00Z", ok,
-					chg("#14", "2026-10-08T14:55:00Z", 153900),
-					chg("#15", "2026-10-10T08:30:00Z", 4200)),
-				dep("v1.5.1 (9131555)", web+"/acme/app/commit/"+sha9006, "v1.5.1", sha9006, "2026-10-15T09:20:00Z", failed),
-			},
+			}, laterDeploys...),
 			// The pull requests are listed until one was updated before
 			// 2026-09-30T21:40Z: #11, on the third page.
-			requests: cat([]string{
-				"/repos/acme/app/deployments?environment=production&per_page=100",
-				"/repos/acme/app/deployments/9008/statuses?per_page=100",
-				"/repos/acme/app/deployments/9006/statuses?per_page=100",
-				"/repos/acme/app/deployments?environment=production&page=2&per_page=100",
-				"/repos/acme/app/deployments/9005/statuses?per_page=100",
-				"/repos/acme/app/deployments/9005/statuses?page=2&per_page=100",
-				"/repos/acme/app/deployments/9004/statuses?per_page=100",
-				"/repos/acme/app/deployments/9003/statuses?per_page=100",
-				"/repos/acme/app/deployments?environment=production&page=3&per_page=100",
-			}, pullPages, []string{
+			requests: cat(deployPages, pullPages, []string{
 				cmpPath(sha9003, sha9004, 1),
 				cmpPath(sha9004, sha9005, 1),
 			}),
@@ -263,24 +259,14 @@ func TestDelivery(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			name := tt.track.Name
-			if name == "" {
-				name = tt.track.ID
-			}
-			want := snapshot.Delivery{Track: tt.track.ID, Name: name, LeadTimeFrom: "merge", Deployments: tt.want}
+			want := snapshot.Delivery{Track: tt.track.ID, Name: cmp.Or(tt.track.Name, tt.track.ID), LeadTimeFrom: "merge", Deployments: tt.want}
 			for i := range want.Deployments {
 				want.Deployments[i].URL = strings.Replace(want.Deployments[i].URL, web, f.srv.URL, 1)
 			}
 			if !equalJSON(t, got, want) {
 				t.Error("delivery differs")
 			}
-			var paths []string
-			for _, r := range f.requests() {
-				paths = append(paths, r.Path+"?"+r.Query.Encode())
-			}
-			if !equalJSON(t, paths, tt.requests) {
-				t.Errorf("sent %d requests, want %d", len(paths), len(tt.requests))
-			}
+			f.checkSent(t, tt.requests)
 		})
 	}
 }

@@ -181,6 +181,18 @@ func (f *fakeGitHub) requests() []logged {
 	return slices.Clone(f.log)
 }
 
+// checkSent fails tb unless the requests so far, path and query, are want.
+func (f *fakeGitHub) checkSent(tb testing.TB, want []string) {
+	tb.Helper()
+	var paths []string
+	for _, r := range f.requests() {
+		paths = append(paths, r.Path+"?"+r.Query.Encode())
+	}
+	if !equalJSON(tb, paths, want) {
+		tb.Errorf("sent %d requests, want %d", len(paths), len(want))
+	}
+}
+
 func (f *fakeGitHub) countStatus(code int) int {
 	n := 0
 	for _, l := range f.requests() {

@@ -37,19 +37,10 @@ import (
 // Releases are sorted by end time; a track without releases has an empty,
 // non-nil list.
 func (c *Client) Releases(ctx context.Context, track config.Track, start, end time.Time) (snapshot.Track, error) {
-	out := snapshot.Track{Track: track.ID, Name: track.Name, Source: track.Source, Releases: []snapshot.Release{}}
-	if out.Name == "" {
-		out.Name = track.ID
-	}
-	wrap := func(err error) error {
-		return fmt.Errorf("releases of track %q (%s of %s): %w", track.ID, track.Source, track.Repository, err)
-	}
-	owner, name, err := splitRepo(track.Repository)
+	out := snapshot.Track{Track: track.ID, Name: trackName(track), Source: track.Source, Releases: []snapshot.Release{}}
+	owner, name, wrap, err := trackScope("releases", track, start, end)
 	if err != nil {
-		return out, wrap(err)
-	}
-	if !end.After(start) {
-		return out, wrap(fmt.Errorf("period end %s is not after its start %s", end.Format(time.RFC3339), start.Format(time.RFC3339)))
+		return out, err
 	}
 	w := window{start: start, end: end, from: start.Add(-c.lookback)}
 	var rels []snapshot.Release
@@ -64,8 +55,7 @@ func (c *Client) Releases(ctx context.Context, track config.Track, start, end ti
 	case config.SourceReleases:
 		rels, err = c.releases(ctx, owner, name, w)
 	default:
-		err = fmt.Errorf("unknown source %q (want %s, %s or %s)", track.Source,
-			config.SourceDeployments, config.SourceWorkflowRuns, config.SourceReleases)
+		err = unknownSource(track.Source)
 	}
 	if err != nil {
 		return out, wrap(err)
@@ -79,6 +69,35 @@ func (c *Client) Releases(ctx context.Context, track config.Track, start, end ti
 	out.Releases = append(out.Releases, rels...)
 	out.Summary = Summarize(out.Releases, track.OutlierFactor)
 	return out, nil
+}
+
+// trackName is a track's display name: its name, or else its id.
+func trackName(t config.Track) string {
+	if t.Name != "" {
+		return t.Name
+	}
+	return t.ID
+}
+
+// trackScope checks a track's repository and the period [start, end), and
+// returns the repository's owner and name and a wrapper that names what
+// is collected of which track in errors; errors it returns are wrapped.
+func trackScope(what string, t config.Track, start, end time.Time) (owner, name string, wrap func(error) error, err error) {
+	wrap = func(err error) error {
+		return fmt.Errorf("%s of track %q (%s of %s): %w", what, t.ID, t.Source, t.Repository, err)
+	}
+	if owner, name, err = splitRepo(t.Repository); err != nil {
+		return "", "", wrap, wrap(err)
+	}
+	if !end.After(start) {
+		return "", "", wrap, wrap(fmt.Errorf("period end %s is not after its start %s", end.Format(time.RFC3339), start.Format(time.RFC3339)))
+	}
+	return owner, name, wrap, nil
+}
+
+func unknownSource(src string) error {
+	return fmt.Errorf("unknown source %q (want %s, %s or %s)", src,
+		config.SourceDeployments, config.SourceWorkflowRuns, config.SourceReleases)
 }
 
 // window is the period collected and how far back a release may start.
