@@ -53,13 +53,13 @@ const LeadTimeFromMerge = "merge"
 // merge commit of a pull request last updated before the look-back (its
 // committer date is then the merge time for merges made on GitHub), and
 // each but the last commit of a rebase merge, whose committer date is
-// the time of the rebase. A change
-// already shipped by an earlier deployment in the list is not counted
-// again (a redeploy after a rollback ships nothing new). The lead time is
-// the deployment's time minus the change's, clamped at 0: a committer
-// clock ahead of the deployment's would otherwise give a negative lead.
-// A successful deployment without an earlier successful one within the
-// look-back has no known base, hence empty Changes, as do failed ones.
+// the time of the rebase. A change already shipped by an earlier
+// deployment of the month is not counted again (a redeploy after a
+// rollback ships nothing new). The lead time is the deployment's time
+// minus the change's, clamped at 0: a committer clock ahead of the
+// deployment's would otherwise give a negative lead. A successful
+// deployment without an earlier successful one within the look-back has
+// no known base, hence empty Changes, as do failed ones.
 //
 // Cost in requests, per track and month (P = 100 items per page):
 // deployments: ceil(deployments created since from−lookback / P) pages,
