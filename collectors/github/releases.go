@@ -315,6 +315,14 @@ func (c *Client) releases(ctx context.Context, owner, name string, w window) ([]
 	return out, err
 }
 
+// releaseName names a release by its tag, or its title without one.
+func releaseName(r *gh.RepositoryRelease) string {
+	if n := r.GetTagName(); n != "" {
+		return n
+	}
+	return r.GetName()
+}
+
 // eachPublished calls fn for every published release that is not a draft.
 func eachPublished(ctx context.Context, api *gh.Client, owner, name string, fn func(*gh.RepositoryRelease)) error {
 	opts := &gh.ListOptions{PerPage: perPage}
@@ -333,14 +341,6 @@ func eachPublished(ctx context.Context, api *gh.Client, owner, name string, fn f
 		}
 		opts.Page = resp.NextPage
 	}
-}
-
-// releaseName names a release by its tag, or its title without one.
-func releaseName(r *gh.RepositoryRelease) string {
-	if n := r.GetTagName(); n != "" {
-		return n
-	}
-	return r.GetName()
 }
 
 // Summarize condenses releases into count, median, p90, max and mean
