@@ -49,6 +49,9 @@ type fakeGitHub struct {
 	runs      []fixture[gh.WorkflowRun]
 	releases  []json.RawMessage
 	milestone json.RawMessage
+	commits   []fixture[gh.RepositoryCommit] // the repository's history
+	tags      map[string]string              // tag name to commit
+	pulls     []fixture[gh.PullRequest]
 	used      map[string]int
 	reset     map[string]time.Time
 	script    []scripted
@@ -108,6 +111,9 @@ func newFake(tb testing.TB) *fakeGitHub {
 	readJSON(tb, "deployment_statuses.json", &f.statuses)
 	readJSON(tb, "releases.json", &f.releases)
 	readJSON(tb, "milestone.json", &f.milestone)
+	f.commits = loadList[gh.RepositoryCommit](tb, "commits.json")
+	readJSON(tb, "tags.json", &f.tags)
+	f.pulls = loadList[gh.PullRequest](tb, "pulls.json")
 	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
 	tb.Cleanup(f.srv.Close)
 	return f
@@ -173,6 +179,18 @@ func (f *fakeGitHub) requests() []logged {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Clone(f.log)
+}
+
+// checkSent fails tb unless the requests so far, path and query, are want.
+func (f *fakeGitHub) checkSent(tb testing.TB, want []string) {
+	tb.Helper()
+	var paths []string
+	for _, r := range f.requests() {
+		paths = append(paths, r.Path+"?"+r.Query.Encode())
+	}
+	if !equalJSON(tb, paths, want) {
+		tb.Errorf("sent %d requests, want %d", len(paths), len(want))
+	}
 }
 
 func (f *fakeGitHub) countStatus(code int) int {
@@ -250,6 +268,11 @@ func (f *fakeGitHub) handle(w http.ResponseWriter, r *http.Request) {
 	status, body, link := f.route(r, p)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("X-GitHub-Media-Type", "github.v3; format=json")
+	sha := wantsSHA(r) && status == http.StatusOK
+	if sha {
+		w.Header().Set("Content-Type", r.Header.Get("Accept")+"; charset=utf-8")
+		w.Header().Set("X-GitHub-Media-Type", "github.v3; param=sha")
+	}
 	w.Header().Set("X-GitHub-Api-Version-Selected", "2022-11-28")
 	w.Header().Set("Cache-Control", "private, max-age=60, s-maxage=60")
 	w.Header().Set("Vary", "Accept, Authorization, Cookie, X-GitHub-OTP, Accept-Encoding, Accept, X-Requested-With")
@@ -276,8 +299,18 @@ func (f *fakeGitHub) handle(w http.ResponseWriter, r *http.Request) {
 	// GitHub's gzipped answers: a JSON decoder stops at the closing brace
 	// and sees no EOF unless the client reads on.
 	w.Write(body)
+	if sha {
+		return // the bare 40 characters
+	}
 	w.(http.Flusher).Flush()
 	w.Write([]byte("\n"))
+}
+
+// wantsSHA tells whether a request asks for a commit's SHA alone, in either
+// spelling of the media type GitHub accepts.
+func wantsSHA(r *http.Request) bool {
+	a := r.Header.Get("Accept")
+	return a == "application/vnd.github.sha" || a == "application/vnd.github.v3.sha"
 }
 
 // admit enforces the rate limit of resource, answering 403 when it is used up.
@@ -336,6 +369,9 @@ var (
 	reStatuses  = regexp.MustCompile(`^/repos/([^/]+/[^/]+)/deployments/(\d+)/statuses$`)
 	reRuns      = regexp.MustCompile(`^/repos/([^/]+/[^/]+)/actions/workflows/([^/]+)/runs$`)
 	reReleases  = regexp.MustCompile(`^/repos/([^/]+/[^/]+)/releases$`)
+	reCommit    = regexp.MustCompile(`^/repos/([^/]+/[^/]+)/commits/([^/]+)$`)
+	reCompare   = regexp.MustCompile(`^/repos/([^/]+/[^/]+)/compare/(.+?)\.\.\.(.+)$`)
+	rePulls     = regexp.MustCompile(`^/repos/([^/]+/[^/]+)/pulls$`)
 )
 
 func notFound() (int, []byte, string) {
@@ -349,7 +385,7 @@ func (f *fakeGitHub) route(r *http.Request, p string) (int, []byte, string) {
 	if p == "/search/issues" {
 		return f.search(r, q.Get("q"))
 	}
-	for _, re := range []*regexp.Regexp{reIssue, reMilestone, reDeploys, reStatuses, reRuns, reReleases} {
+	for _, re := range []*regexp.Regexp{reIssue, reMilestone, reDeploys, reStatuses, reRuns, reReleases, reCommit, reCompare, rePulls} {
 		if m := re.FindStringSubmatch(p); m != nil && m[1] != fakeRepo {
 			return notFound()
 		}
@@ -392,8 +428,162 @@ func (f *fakeGitHub) route(r *http.Request, p string) (int, []byte, string) {
 	case reReleases.MatchString(p):
 		page, link := f.paginate(r, f.releases, len(f.releases))
 		return http.StatusOK, mustJSON(page), link
+	case reCommit.MatchString(p):
+		i := f.commit(reCommit.FindStringSubmatch(p)[2])
+		if i < 0 {
+			return unprocessable("No commit found for SHA: " + reCommit.FindStringSubmatch(p)[2])
+		}
+		if wantsSHA(r) {
+			return http.StatusOK, []byte(f.commits[i].v.GetSHA()), ""
+		}
+		return http.StatusOK, f.commits[i].raw, ""
+	case reCompare.MatchString(p):
+		m := reCompare.FindStringSubmatch(p)
+		return f.compare(r, m[2], m[3])
+	case rePulls.MatchString(p):
+		return f.listPulls(r, q)
 	}
 	return notFound()
+}
+
+func unprocessable(msg string) (int, []byte, string) {
+	return http.StatusUnprocessableEntity, mustJSON(map[string]string{"message": msg,
+		"documentation_url": "https://docs.github.com/rest/commits/commits#get-a-commit"}), ""
+}
+
+// commit finds the commit a tag or full SHA names, -1 when none.
+func (f *fakeGitHub) commit(ref string) int {
+	if sha, ok := f.tags[ref]; ok {
+		ref = sha
+	}
+	for i, c := range f.commits {
+		if c.v.GetSHA() == ref {
+			return i
+		}
+	}
+	return -1
+}
+
+// ancestors returns the commits reachable from commit i, itself included.
+func (f *fakeGitHub) ancestors(i int) map[string]bool {
+	got := map[string]bool{}
+	for stack := []string{f.commits[i].v.GetSHA()}; len(stack) > 0; {
+		sha := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if j := f.commit(sha); j >= 0 && !got[sha] {
+			got[sha] = true
+			for _, p := range f.commits[j].v.Parents {
+				stack = append(stack, p.GetSHA())
+			}
+		}
+	}
+	return got
+}
+
+// compare answers the compare API as GitHub does for paging requests: the
+// commits reachable from head and not from base, oldest first, one page of
+// them, with the files on the first page only.
+func (f *fakeGitHub) compare(r *http.Request, base, head string) (int, []byte, string) {
+	b, h := f.commit(base), f.commit(head)
+	if b < 0 || h < 0 {
+		return notFound()
+	}
+	fromBase, fromHead := f.ancestors(b), f.ancestors(h)
+	var ahead []fixture[gh.RepositoryCommit]
+	behind := 0
+	for _, c := range f.commits {
+		switch sha := c.v.GetSHA(); {
+		case fromHead[sha] && !fromBase[sha]:
+			ahead = append(ahead, c)
+		case fromBase[sha] && !fromHead[sha]:
+			behind++
+		}
+	}
+	slices.SortStableFunc(ahead, func(x, y fixture[gh.RepositoryCommit]) int {
+		return x.v.GetCommit().GetCommitter().GetDate().Compare(y.v.GetCommit().GetCommitter().GetDate().Time)
+	})
+	mergeBase := -1 // the newest common ancestor
+	for i, c := range f.commits {
+		if sha := c.v.GetSHA(); fromBase[sha] && fromHead[sha] &&
+			(mergeBase < 0 || c.v.GetCommit().GetCommitter().GetDate().After(f.commits[mergeBase].v.GetCommit().GetCommitter().GetDate().Time)) {
+			mergeBase = i
+		}
+	}
+	state := "diverged"
+	switch {
+	case len(ahead) == 0 && behind == 0:
+		state = "identical"
+	case behind == 0:
+		state = "ahead"
+	case len(ahead) == 0:
+		state = "behind"
+	}
+	raws := make([]json.RawMessage, len(ahead))
+	for i, c := range ahead {
+		raws[i] = c.raw
+	}
+	page, link := f.paginate(r, raws, len(raws))
+	web := "https://github.com/" + fakeRepo + "/compare/" + base + "..." + head
+	out := map[string]any{
+		"url":           "https://api.github.com/repos/" + fakeRepo + "/compare/" + base + "..." + head,
+		"html_url":      web,
+		"permalink_url": "https://github.com/" + fakeRepo + "/compare/acme:" + shortSHA(f.commits[b].v.GetSHA()) + "...acme:" + shortSHA(f.commits[h].v.GetSHA()),
+		"diff_url":      web + ".diff",
+		"patch_url":     web + ".patch",
+		"base_commit":   f.commits[b].raw,
+		"status":        state,
+		"ahead_by":      len(ahead),
+		"behind_by":     behind,
+		"total_commits": len(ahead),
+		"commits":       page,
+	}
+	if mergeBase >= 0 {
+		out["merge_base_commit"] = f.commits[mergeBase].raw
+	}
+	if r.URL.Query().Get("page") == "" || r.URL.Query().Get("page") == "1" {
+		out["files"] = []any{}
+	}
+	return http.StatusOK, mustJSON(out), link
+}
+
+// listPulls answers the pull-request list with its state filter and its
+// sort orders by creation (the default) or last update.
+func (f *fakeGitHub) listPulls(r *http.Request, q url.Values) (int, []byte, string) {
+	state := q.Get("state")
+	if state == "" {
+		state = "open"
+	}
+	var prs []fixture[gh.PullRequest]
+	for _, pr := range f.pulls {
+		if state == "all" || pr.v.GetState() == state {
+			prs = append(prs, pr)
+		}
+	}
+	var key func(pr fixture[gh.PullRequest]) time.Time
+	switch q.Get("sort") {
+	case "", "created":
+	case "updated":
+		key = func(pr fixture[gh.PullRequest]) time.Time { return pr.v.GetUpdatedAt().Time }
+	default:
+		return validationFailed(fmt.Errorf("fake: sort %q not supported", q.Get("sort")))
+	}
+	// GitHub's default direction is desc for the creation order, asc otherwise.
+	desc := q.Get("direction") == "desc" || (q.Get("direction") == "" && key == nil)
+	if key == nil {
+		key = func(pr fixture[gh.PullRequest]) time.Time { return pr.v.GetCreatedAt().Time }
+	}
+	slices.SortStableFunc(prs, func(x, y fixture[gh.PullRequest]) int {
+		if desc {
+			return key(y).Compare(key(x))
+		}
+		return key(x).Compare(key(y))
+	})
+	raws := make([]json.RawMessage, len(prs))
+	for i, pr := range prs {
+		raws[i] = pr.raw
+	}
+	page, link := f.paginate(r, raws, len(raws))
+	return http.StatusOK, mustJSON(page), link
 }
 
 func (f *fakeGitHub) listRuns(r *http.Request, q url.Values) (int, []byte, string) {

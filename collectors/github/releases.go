@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -36,19 +37,10 @@ import (
 // Releases are sorted by end time; a track without releases has an empty,
 // non-nil list.
 func (c *Client) Releases(ctx context.Context, track config.Track, start, end time.Time) (snapshot.Track, error) {
-	out := snapshot.Track{Track: track.ID, Name: track.Name, Source: track.Source, Releases: []snapshot.Release{}}
-	if out.Name == "" {
-		out.Name = track.ID
-	}
-	wrap := func(err error) error {
-		return fmt.Errorf("releases of track %q (%s of %s): %w", track.ID, track.Source, track.Repository, err)
-	}
-	owner, name, err := splitRepo(track.Repository)
+	out := snapshot.Track{Track: track.ID, Name: trackName(track), Source: track.Source, Releases: []snapshot.Release{}}
+	owner, name, wrap, err := trackScope("releases", track, start, end)
 	if err != nil {
-		return out, wrap(err)
-	}
-	if !end.After(start) {
-		return out, wrap(fmt.Errorf("period end %s is not after its start %s", end.Format(time.RFC3339), start.Format(time.RFC3339)))
+		return out, err
 	}
 	w := window{start: start, end: end, from: start.Add(-c.lookback)}
 	var rels []snapshot.Release
@@ -63,8 +55,7 @@ func (c *Client) Releases(ctx context.Context, track config.Track, start, end ti
 	case config.SourceReleases:
 		rels, err = c.releases(ctx, owner, name, w)
 	default:
-		err = fmt.Errorf("unknown source %q (want %s, %s or %s)", track.Source,
-			config.SourceDeployments, config.SourceWorkflowRuns, config.SourceReleases)
+		err = unknownSource(track.Source)
 	}
 	if err != nil {
 		return out, wrap(err)
@@ -78,6 +69,35 @@ func (c *Client) Releases(ctx context.Context, track config.Track, start, end ti
 	out.Releases = append(out.Releases, rels...)
 	out.Summary = Summarize(out.Releases, track.OutlierFactor)
 	return out, nil
+}
+
+// trackName is a track's display name: its name, or else its id.
+func trackName(t config.Track) string {
+	if t.Name != "" {
+		return t.Name
+	}
+	return t.ID
+}
+
+// trackScope checks a track's repository and the period [start, end), and
+// returns the repository's owner and name and a wrapper that names what
+// is collected of which track in errors; errors it returns are wrapped.
+func trackScope(what string, t config.Track, start, end time.Time) (owner, name string, wrap func(error) error, err error) {
+	wrap = func(err error) error {
+		return fmt.Errorf("%s of track %q (%s of %s): %w", what, t.ID, t.Source, t.Repository, err)
+	}
+	if owner, name, err = splitRepo(t.Repository); err != nil {
+		return "", "", wrap, wrap(err)
+	}
+	if !end.After(start) {
+		return "", "", wrap, wrap(fmt.Errorf("period end %s is not after its start %s", end.Format(time.RFC3339), start.Format(time.RFC3339)))
+	}
+	return owner, name, wrap, nil
+}
+
+func unknownSource(src string) error {
+	return fmt.Errorf("unknown source %q (want %s, %s or %s)", src,
+		config.SourceDeployments, config.SourceWorkflowRuns, config.SourceReleases)
 }
 
 // window is the period collected and how far back a release may start.
@@ -103,12 +123,27 @@ func release(name, url string, start, end time.Time) snapshot.Release {
 // are older than the look-back, and asks each candidate for its statuses.
 func (c *Client) deployments(ctx context.Context, owner, name, env string, w window) ([]snapshot.Release, error) {
 	api := c.api()
-	opts := &gh.DeploymentsListOptions{Environment: env, ListOptions: gh.ListOptions{PerPage: perPage}}
 	var out []snapshot.Release
+	err := eachDeployment(ctx, api, owner, name, env, w, func(d *gh.Deployment) error {
+		s, err := firstStatus(ctx, api, owner, name, d.GetID(), "success")
+		if err != nil || s == nil || !w.ends(s.GetCreatedAt().Time) {
+			return err
+		}
+		out = append(out, release(deploymentName(d), c.deploymentLink(owner, name, d, s), d.GetCreatedAt().Time, s.GetCreatedAt().Time))
+		return nil
+	})
+	return out, err
+}
+
+// eachDeployment calls fn for each deployment (of env when set) created in
+// [w.from, w.end), newest first, and stops listing at the first page that
+// reaches past w.from.
+func eachDeployment(ctx context.Context, api *gh.Client, owner, name, env string, w window, fn func(*gh.Deployment) error) error {
+	opts := &gh.DeploymentsListOptions{Environment: env, ListOptions: gh.ListOptions{PerPage: perPage}}
 	for {
 		deps, resp, err := api.Repositories.ListDeployments(ctx, owner, name, opts)
 		if err != nil {
-			return nil, fmt.Errorf("list deployments: %w", err)
+			return fmt.Errorf("list deployments: %w", err)
 		}
 		older := false
 		for _, d := range deps {
@@ -120,52 +155,55 @@ func (c *Client) deployments(ctx context.Context, owner, name, env string, w win
 			if !created.Before(w.end) {
 				continue // started after the period: cannot have ended in it
 			}
-			done, link, ok, err := c.firstSuccess(ctx, api, owner, name, d.GetID())
-			if err != nil {
-				return nil, err
+			if err := fn(d); err != nil {
+				return err
 			}
-			if !ok || !w.ends(done) {
-				continue
-			}
-			if link == "" && d.GetSHA() != "" {
-				link = fmt.Sprintf("%s/%s/%s/commit/%s", c.web, owner, name, d.GetSHA())
-			}
-			out = append(out, release(deploymentName(d), link, created, done))
 		}
 		if older || resp.NextPage == 0 {
-			return out, nil
+			return nil
 		}
 		opts.Page = resp.NextPage
 	}
 }
 
-// firstSuccess returns the time of a deployment's first "success" status
-// and the link that status gives to its log or target.
-func (c *Client) firstSuccess(ctx context.Context, api *gh.Client, owner, name string, id int64) (at time.Time, link string, ok bool, err error) {
+// firstStatus returns a deployment's earliest status in one of states, or
+// nil when it has none.
+func firstStatus(ctx context.Context, api *gh.Client, owner, name string, id int64, states ...string) (*gh.DeploymentStatus, error) {
 	opts := &gh.ListOptions{PerPage: perPage}
+	var first *gh.DeploymentStatus
 	for {
 		sts, resp, err := api.Repositories.ListDeploymentStatuses(ctx, owner, name, id, opts)
 		if err != nil {
-			return at, "", false, fmt.Errorf("list statuses of deployment %d: %w", id, err)
+			return nil, fmt.Errorf("list statuses of deployment %d: %w", id, err)
 		}
 		for _, s := range sts {
-			if s.GetState() != "success" {
+			if !slices.Contains(states, s.GetState()) {
 				continue
 			}
-			t := s.GetCreatedAt().Time
-			if !ok || t.Before(at) {
-				at, ok = t, true
-				link = s.GetLogURL()
-				if link == "" {
-					link = s.GetTargetURL()
-				}
+			if first == nil || s.GetCreatedAt().Time.Before(first.GetCreatedAt().Time) {
+				first = s
 			}
 		}
 		if resp.NextPage == 0 {
-			return at, link, ok, nil
+			return first, nil
 		}
 		opts.Page = resp.NextPage
 	}
+}
+
+// deploymentLink links a deployment to the log or target its status gives,
+// or else to its commit.
+func (c *Client) deploymentLink(owner, name string, d *gh.Deployment, s *gh.DeploymentStatus) string {
+	if link := s.GetLogURL(); link != "" {
+		return link
+	}
+	if link := s.GetTargetURL(); link != "" {
+		return link
+	}
+	if d.GetSHA() != "" {
+		return fmt.Sprintf("%s/%s/%s/commit/%s", c.web, owner, name, d.GetSHA())
+	}
+	return ""
 }
 
 // deploymentName names a deployment by its ref and commit: "v1.4.2
@@ -192,19 +230,43 @@ func shortSHA(sha string) string {
 // workflowRuns lists the successful runs of the track's workflow created
 // between the look-back and the end of the period.
 func (c *Client) workflowRuns(ctx context.Context, owner, name string, track config.Track, w window) ([]snapshot.Release, error) {
-	seen := map[int64]bool{}
 	var out []snapshot.Release
-	err := c.runsCreated(ctx, c.api(), owner, name, track, w.from, w.end.Add(-time.Second), w, seen, &out)
+	err := c.eachRun(ctx, c.api(), owner, name, track, "success", w, func(r *gh.WorkflowRun) {
+		if r.GetStatus() != "completed" || r.GetConclusion() != "success" {
+			return
+		}
+		began := r.GetRunStartedAt().Time
+		if began.IsZero() {
+			began = r.GetCreatedAt().Time
+		}
+		done := r.GetUpdatedAt().Time
+		if !w.ends(done) {
+			return
+		}
+		out = append(out, release(runName(r), r.GetHTMLURL(), began, done))
+	})
 	return out, err
 }
 
-// runsCreated collects the runs created in [lo, hi] (whole seconds). The
+// runName names a workflow run by its number and commit: "#48 (9d236de)".
+func runName(r *gh.WorkflowRun) string {
+	return fmt.Sprintf("#%d (%s)", r.GetRunNumber(), shortSHA(r.GetHeadSHA()))
+}
+
+// eachRun calls fn once for each run of the track's workflow (on
+// track.Branch when set) matching the status filter and created in
+// [w.from, w.end).
+func (c *Client) eachRun(ctx context.Context, api *gh.Client, owner, name string, track config.Track, status string, w window, fn func(*gh.WorkflowRun)) error {
+	return c.runsCreated(ctx, api, owner, name, track, status, w.from, w.end.Add(-time.Second), map[int64]bool{}, fn)
+}
+
+// runsCreated lists the runs created in [lo, hi] (whole seconds). The
 // workflow-runs API returns at most 1,000 runs for a filtered query; when a
 // range holds more, it is split in halves until each half fits.
-func (c *Client) runsCreated(ctx context.Context, api *gh.Client, owner, name string, track config.Track, lo, hi time.Time, w window, seen map[int64]bool, out *[]snapshot.Release) error {
+func (c *Client) runsCreated(ctx context.Context, api *gh.Client, owner, name string, track config.Track, status string, lo, hi time.Time, seen map[int64]bool, fn func(*gh.WorkflowRun)) error {
 	opts := &gh.ListWorkflowRunsOptions{
 		Branch:              track.Branch,
-		Status:              "success",
+		Status:              status,
 		Created:             searchTime(lo) + ".." + searchTime(hi),
 		ExcludePullRequests: true,
 		ListOptions:         gh.ListOptions{PerPage: perPage},
@@ -216,28 +278,20 @@ func (c *Client) runsCreated(ctx context.Context, api *gh.Client, owner, name st
 		}
 		if opts.Page == 0 && runs.GetTotalCount() > c.runsCap {
 			if !hi.After(lo) {
-				return fmt.Errorf("workflow %s: more than %d successful runs created at %s; GitHub cannot list them all", track.Workflow, c.runsCap, searchTime(lo))
+				return fmt.Errorf("workflow %s: more than %d %s runs created at %s; GitHub cannot list them all", track.Workflow, c.runsCap, status, searchTime(lo))
 			}
 			mid := lo.Add(hi.Sub(lo) / 2).Truncate(time.Second)
-			if err := c.runsCreated(ctx, api, owner, name, track, lo, mid, w, seen, out); err != nil {
+			if err := c.runsCreated(ctx, api, owner, name, track, status, lo, mid, seen, fn); err != nil {
 				return err
 			}
-			return c.runsCreated(ctx, api, owner, name, track, mid.Add(time.Second), hi, w, seen, out)
+			return c.runsCreated(ctx, api, owner, name, track, status, mid.Add(time.Second), hi, seen, fn)
 		}
 		for _, r := range runs.WorkflowRuns {
-			if seen[r.GetID()] || r.GetStatus() != "completed" || r.GetConclusion() != "success" {
+			if seen[r.GetID()] {
 				continue
 			}
 			seen[r.GetID()] = true
-			began := r.GetRunStartedAt().Time
-			if began.IsZero() {
-				began = r.GetCreatedAt().Time
-			}
-			done := r.GetUpdatedAt().Time
-			if !w.ends(done) {
-				continue
-			}
-			*out = append(*out, release(fmt.Sprintf("#%d (%s)", r.GetRunNumber(), shortSHA(r.GetHeadSHA())), r.GetHTMLURL(), began, done))
+			fn(r)
 		}
 		if resp.NextPage == 0 {
 			return nil
@@ -252,30 +306,38 @@ func (c *Client) runsCreated(ctx context.Context, api *gh.Client, owner, name st
 // month; repositories have few releases, and unchanged pages revalidate
 // from the cache at no rate-limit cost.
 func (c *Client) releases(ctx context.Context, owner, name string, w window) ([]snapshot.Release, error) {
-	api := c.api()
-	opts := &gh.ListOptions{PerPage: perPage}
 	var out []snapshot.Release
+	err := eachPublished(ctx, c.api(), owner, name, func(r *gh.RepositoryRelease) {
+		if done := r.GetPublishedAt().Time; w.ends(done) {
+			out = append(out, release(releaseName(r), r.GetHTMLURL(), r.GetCreatedAt().Time, done))
+		}
+	})
+	return out, err
+}
+
+// releaseName names a release by its tag, or its title without one.
+func releaseName(r *gh.RepositoryRelease) string {
+	if n := r.GetTagName(); n != "" {
+		return n
+	}
+	return r.GetName()
+}
+
+// eachPublished calls fn for every published release that is not a draft.
+func eachPublished(ctx context.Context, api *gh.Client, owner, name string, fn func(*gh.RepositoryRelease)) error {
+	opts := &gh.ListOptions{PerPage: perPage}
 	for {
 		rels, resp, err := api.Repositories.ListReleases(ctx, owner, name, opts)
 		if err != nil {
-			return nil, fmt.Errorf("list releases: %w", err)
+			return fmt.Errorf("list releases: %w", err)
 		}
 		for _, r := range rels {
-			if r.GetDraft() || r.PublishedAt == nil {
-				continue
+			if !r.GetDraft() && r.PublishedAt != nil {
+				fn(r)
 			}
-			done := r.GetPublishedAt().Time
-			if !w.ends(done) {
-				continue
-			}
-			n := r.GetTagName()
-			if n == "" {
-				n = r.GetName()
-			}
-			out = append(out, release(n, r.GetHTMLURL(), r.GetCreatedAt().Time, done))
 		}
 		if resp.NextPage == 0 {
-			return out, nil
+			return nil
 		}
 		opts.Page = resp.NextPage
 	}

@@ -154,13 +154,7 @@ func TestReleases(t *testing.T) {
 			if !equalJSON(t, got, want) {
 				t.Error("releases differ")
 			}
-			var paths []string
-			for _, r := range f.requests() {
-				paths = append(paths, r.Path+"?"+r.Query.Encode())
-			}
-			if !equalJSON(t, paths, tt.requests) {
-				t.Errorf("sent %d requests, want %d", len(paths), len(tt.requests))
-			}
+			f.checkSent(t, tt.requests)
 		})
 	}
 }
