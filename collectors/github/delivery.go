@@ -19,15 +19,10 @@ import (
 const LeadTimeFromMerge = "merge"
 
 // Delivery lists the production deployment attempts of a GitHub track that
-// finished in [from−lookback, to+window), by time, with the changes each
-// successful one of [from, to) shipped first: the raw material of the DORA
-// keys, which dora.Compute reduces to the month. The attempts before the
-// month let it tell a rollback to an earlier commit, those after it (up
-// to the track's failure window, config.Track.Window) a failed attempt or
-// a rollback right after the month's last deployment; their Changes are
-// empty. Delivery fills Track, Name, LeadTimeFrom and Deployments; Keys,
-// Rollback, Failure and FailureWindowSeconds are left zero for
-// internal/dora to compute.
+// finished in [from, to), by time, with the changes each successful one
+// shipped first: the raw material of the DORA keys. It fills Track, Name,
+// LeadTimeFrom and Deployments; Keys, Rollback, Failure and
+// FailureWindowSeconds are left zero for internal/dora to compute.
 //
 // What a deployment attempt is depends on the track's source:
 //
@@ -46,7 +41,7 @@ const LeadTimeFromMerge = "merge"
 //     commit is its tag's, asked of GitHub for each release that matters.
 //
 // As in Releases, deployments and runs created more than Options.Lookback
-// before from are not listed; nor are those created after to+window.
+// before from are not listed.
 //
 // The changes of a successful deployment are the commits between the
 // previous successful deployment's commit and its own (git log
@@ -66,15 +61,17 @@ const LeadTimeFromMerge = "merge"
 // deployment without an earlier successful one within the look-back has
 // no known base, hence empty Changes, as do failed ones.
 //
-// Cost in requests, per track and month (P = 100 items per page), with
-// W = [from−lookback, to+window): deployments: ceil(deployments created
-// since from−lookback / P) pages, plus one statuses page per deployment
-// created in W; workflow_runs: ceil(completed runs created in W / P) (more
-// when over 1,000 runs force the range to be split); releases: every page
-// of releases, plus one tag lookup per release published in W. Then, when at least one deployment has a base: ceil(closed
+// Cost in requests, per track and month (P = 100 items per page):
+// deployments: ceil(deployments created since from−lookback / P) pages,
+// plus one statuses page per deployment created in [from−lookback, to);
+// workflow_runs: ceil(completed runs created in [from−lookback, to) / P)
+// (more when over 1,000 runs force the range to be split); releases: every
+// page of releases, plus one tag lookup per release published in
+// [from−lookback, to) that is deployed in the month or is the one right
+// before it. Then, when at least one deployment has a base: ceil(closed
 // pull requests updated since from−lookback / P) pages, and for each
-// successful deployment of the month with a base at another commit
-// ceil(commits shipped / P) compare pages (at least one). GitHub limits an unpaged
+// successful deployment with a base at another commit ceil(commits
+// shipped / P) compare pages (at least one). GitHub limits an unpaged
 // comparison to 250 commits; paged, as here, it has no such limit.
 func (c *Client) Delivery(ctx context.Context, t config.Track, from, to time.Time) (snapshot.Delivery, error) {
 	out := snapshot.Delivery{Track: t.ID, Name: trackName(t), LeadTimeFrom: LeadTimeFromMerge, Deployments: []snapshot.Deployment{}}
@@ -85,7 +82,7 @@ func (c *Client) Delivery(ctx context.Context, t config.Track, from, to time.Tim
 	// Attempts that finished within the look-back before the month are
 	// listed too: the last successful one is the base of the month's first.
 	back := from.Add(-c.lookback)
-	w := window{start: back, end: to.Add(t.Window()), from: back}
+	w := window{start: back, end: to, from: back}
 	api := c.api()
 	var deps []snapshot.Deployment
 	switch t.Source {
@@ -97,7 +94,7 @@ func (c *Client) Delivery(ctx context.Context, t config.Track, from, to time.Tim
 		}
 		deps, err = c.runAttempts(ctx, api, owner, name, t, w)
 	case config.SourceReleases:
-		deps, err = c.releaseAttempts(ctx, api, owner, name, w)
+		deps, err = c.releaseAttempts(ctx, api, owner, name, from, w)
 	default:
 		err = unknownSource(t.Source)
 	}
@@ -111,8 +108,17 @@ func (c *Client) Delivery(ctx context.Context, t config.Track, from, to time.Tim
 		shipped = map[string]bool{}        // change refs counted already
 	)
 	for _, d := range deps {
-		inMonth := !d.At.Before(from) && d.At.Before(to)
-		if d.Status == snapshot.DeploySuccess && inMonth && base != "" && d.SHA != "" && d.SHA != base { // a redeploy of the base ships nothing
+		if d.Status != snapshot.DeploySuccess {
+			if !d.At.Before(from) {
+				out.Deployments = append(out.Deployments, d)
+			}
+			continue
+		}
+		if d.At.Before(from) {
+			base = d.SHA
+			continue
+		}
+		if base != "" && d.SHA != "" && d.SHA != base { // a redeploy of the base ships nothing
 			if prs == nil {
 				if prs, err = mergedPulls(ctx, api, owner, name, back); err != nil {
 					return out, wrap(err)
@@ -124,9 +130,7 @@ func (c *Client) Delivery(ctx context.Context, t config.Track, from, to time.Tim
 			}
 			d.Changes = changes(commits, prs, d.At, shipped)
 		}
-		if d.Status == snapshot.DeploySuccess {
-			base = d.SHA
-		}
+		base = d.SHA
 		out.Deployments = append(out.Deployments, d)
 	}
 	return out, nil
@@ -181,9 +185,10 @@ func (c *Client) runAttempts(ctx context.Context, api *gh.Client, owner, name st
 	return out, err
 }
 
-// releaseAttempts lists the releases published in w with their tags'
-// commits.
-func (c *Client) releaseAttempts(ctx context.Context, api *gh.Client, owner, name string, w window) ([]snapshot.Deployment, error) {
+// releaseAttempts lists the releases published in w and resolves the tags
+// of those that matter: the releases of the month and the last one before
+// it, the base of the month's first.
+func (c *Client) releaseAttempts(ctx context.Context, api *gh.Client, owner, name string, from time.Time, w window) ([]snapshot.Deployment, error) {
 	var out []snapshot.Deployment
 	err := eachPublished(ctx, api, owner, name, func(r *gh.RepositoryRelease) {
 		if at := r.GetPublishedAt().Time; w.ends(at) {
@@ -194,6 +199,8 @@ func (c *Client) releaseAttempts(ctx context.Context, api *gh.Client, owner, nam
 		return nil, err
 	}
 	sortDeployments(out)
+	first := sort.Search(len(out), func(i int) bool { return !out[i].At.Before(from) })
+	out = out[max(first-1, 0):]
 	for i := range out {
 		if out[i].Ref == "" {
 			continue

@@ -64,7 +64,7 @@ var pullPages = []string{
 	"/repos/acme/app/pulls?direction=desc&page=3&per_page=100&sort=updated&state=closed",
 }
 
-// laterDeploys are the production deployments from 9004 on.
+// laterDeploys are the production deployments of October 2026 from 9004 on.
 var laterDeploys = []snapshot.Deployment{
 	// The first of 9004's two success statuses counts; its own
 	// commit is dated 8 minutes after it finished: lead 0.
@@ -75,12 +75,8 @@ var laterDeploys = []snapshot.Deployment{
 	dep("v1.5.0 (c4528b1)", "https://ci.example.com/deploys/9005/log", "v1.5.0", sha9005, "2026-10-10T09:40:00Z", ok,
 		chg("#14", "2026-10-08T14:55:00Z", 153900), // 1d 18h 45m
 		chg("#15", "2026-10-10T08:30:00Z", 4200)),  // 1h 10m
-	// Failed before any success.
+	// Failed before any success; 9008 finished after the month.
 	dep("v1.5.1 (9131555)", fakeWeb+"/acme/app/commit/"+sha9006, "v1.5.1", sha9006, "2026-10-15T09:20:00Z", failed),
-	// After the month, within the 24-hour failure window that follows
-	// it: listed for dora.Compute, without changes.
-	dep("v1.5.2 (55470f1)", fakeWeb+"/acme/app/commit/55470f1085334a7338840720eabc598e62d50c9d", "v1.5.2", "55470f1085334a7338840720eabc598e62d50c9d", "2026-10-31T23:10:00Z", ok),
-	dep("v1.6.0 (2827e22)", fakeWeb+"/acme/app/commit/2827e228613b7a9e9a02c44db8900c169f6d44d2", "v1.6.0", "2827e228613b7a9e9a02c44db8900c169f6d44d2", "2026-11-01T10:05:00Z", ok),
 }
 
 // deployPages are the three pages of production deployments, three to a
@@ -88,7 +84,6 @@ var laterDeploys = []snapshot.Deployment{
 // third page reaches 9000, created before any look-back used here.
 var deployPages = []string{
 	"/repos/acme/app/deployments?environment=production&per_page=100",
-	"/repos/acme/app/deployments/9009/statuses?per_page=100",
 	"/repos/acme/app/deployments/9008/statuses?per_page=100",
 	"/repos/acme/app/deployments/9006/statuses?per_page=100",
 	"/repos/acme/app/deployments?environment=production&page=2&per_page=100",
@@ -136,11 +131,8 @@ func TestDelivery(t *testing.T) {
 			name:  "deployments",
 			track: config.Track{ID: "backend", Name: "Backend", Repository: fakeRepo, Source: config.SourceDeployments, Environment: "production"},
 			want: append([]snapshot.Deployment{
-				// 9001 (success 2026-09-30T20:10Z, before the month) is the
-				// base of 9002; its own changes are not asked for.
-				dep("v1.4.8 (5d4ba44)", web+"/acme/app/commit/"+sha9001, "v1.4.8", sha9001, "2026-09-30T20:10:00Z", ok),
-				// #11 is a true merge: its branch commits B1 and B2 are
-				// part of it.
+				// 9001 (success 2026-09-30T20:10Z) is the base. #11 is a true
+				// merge: its branch commits B1 and B2 are part of it.
 				dep("v1.4.9 (c0af30a)", "https://ci.example.com/deploys/9002/log", "v1.4.9", sha9002, "2026-09-30T22:30:00Z", ok,
 					chg("8b5dfea", "2026-09-30T21:00:00Z", 5400), // 22:30 − 21:00
 					chg("#11", "2026-09-30T21:20:00Z", 4200)),    // 22:30 − 21:20
@@ -200,18 +192,13 @@ func TestDelivery(t *testing.T) {
 				dep("#49 (1557c1f)", "https://github.com/acme/app/actions/runs/509", "main", shaRun49, "2026-10-25T12:08:01Z", ok,
 					chg("7c1dff9", "2026-10-20T09:55:00Z", 439981), // 5d 2h 13m 1s
 					chg("#16", "2026-10-25T11:55:00Z", 781)),       // 13m 1s
-				// After the month, within its failure window.
-				dep("#46 (cd482ef)", "https://github.com/acme/app/actions/runs/506", "main", "cd482ef6691db80b2e46580182404399fca3915b", "2026-10-31T23:04:00Z", ok),
-				dep("#47 (e25b00d)", "https://github.com/acme/app/actions/runs/507", "main", "e25b00dbcc90bfa4829bfc8cfbfd0088874e056a", "2026-11-01T09:07:00Z", ok),
 			},
-			// Ten completed runs on main created from the look-back to the
-			// end of the failure window after the month (#41 to #47, #50,
-			// #51; not #40): four pages.
+			// Nine completed runs on main created in the window (#41 to
+			// #46, #50, #51): three pages.
 			requests: cat([]string{
-				"/repos/acme/app/actions/workflows/deploy.yml/runs?branch=main&created=2026-09-17T00%3A00%3A00%2B02%3A00..2026-11-01T23%3A59%3A59%2B01%3A00&exclude_pull_requests=true&per_page=100&status=completed",
-				"/repos/acme/app/actions/workflows/deploy.yml/runs?branch=main&created=2026-09-17T00%3A00%3A00%2B02%3A00..2026-11-01T23%3A59%3A59%2B01%3A00&exclude_pull_requests=true&page=2&per_page=100&status=completed",
-				"/repos/acme/app/actions/workflows/deploy.yml/runs?branch=main&created=2026-09-17T00%3A00%3A00%2B02%3A00..2026-11-01T23%3A59%3A59%2B01%3A00&exclude_pull_requests=true&page=3&per_page=100&status=completed",
-				"/repos/acme/app/actions/workflows/deploy.yml/runs?branch=main&created=2026-09-17T00%3A00%3A00%2B02%3A00..2026-11-01T23%3A59%3A59%2B01%3A00&exclude_pull_requests=true&page=4&per_page=100&status=completed",
+				"/repos/acme/app/actions/workflows/deploy.yml/runs?branch=main&created=2026-09-17T00%3A00%3A00%2B02%3A00..2026-10-31T23%3A59%3A59%2B01%3A00&exclude_pull_requests=true&per_page=100&status=completed",
+				"/repos/acme/app/actions/workflows/deploy.yml/runs?branch=main&created=2026-09-17T00%3A00%3A00%2B02%3A00..2026-10-31T23%3A59%3A59%2B01%3A00&exclude_pull_requests=true&page=2&per_page=100&status=completed",
+				"/repos/acme/app/actions/workflows/deploy.yml/runs?branch=main&created=2026-09-17T00%3A00%3A00%2B02%3A00..2026-10-31T23%3A59%3A59%2B01%3A00&exclude_pull_requests=true&page=3&per_page=100&status=completed",
 			}, pullPages, []string{
 				cmpPath(shaRun41, shaRun42, 1),
 				cmpPath(shaRun42, shaRun45, 1),
@@ -238,13 +225,12 @@ func TestDelivery(t *testing.T) {
 		{
 			// A 30-day look-back (from 2026-08-31T22:00Z) reaches v1.6.0,
 			// published 2026-09-05: its tag is resolved and it is the base
-			// of v1.7.0. The pull requests are listed to the end (#8 was
-			// updated 2026-09-01).
+			// of v1.7.0; it is not in the list. The pull requests are
+			// listed to the end (#8 was updated 2026-09-01).
 			name:     "releases, 30-day look-back",
 			track:    config.Track{ID: "app", Repository: fakeRepo, Source: config.SourceReleases},
 			lookback: 30 * 24 * time.Hour,
 			want: append([]snapshot.Deployment{
-				dep("v1.6.0", "https://github.com/acme/app/releases/tag/v1.6.0", "v1.6.0", shaR160, "2026-09-05T08:00:00Z", ok),
 				dep("v1.7.0", "https://github.com/acme/app/releases/tag/v1.7.0", "v1.7.0", shaR170, "2026-10-01T08:00:00Z", ok,
 					chg("9b20f4d", "2026-09-25T08:00:00Z", 518400)), // 6d
 			}, wantReleases[1:]...),
@@ -326,15 +312,15 @@ var releaseCompares = []string{
 // Delivery, for one track of each source, with three items to a page
 // instead of 100:
 //
-//	deployments:   3 deployment pages + 9 status pages (8 deployments, one
-//	               with two pages) + 3 pull pages + 5 compare pages = 20
-//	workflow_runs: 4 run pages + 3 pull pages + 4 compare pages = 11
+//	deployments:   3 deployment pages + 8 status pages (7 deployments, one
+//	               with two pages) + 3 pull pages + 5 compare pages = 19
+//	workflow_runs: 3 run pages + 3 pull pages + 4 compare pages = 10
 //	releases:      3 release pages + 5 tags + 3 pull pages + 8 compare pages = 19
 //
 // and that collecting the month again over the ETag cache sends as many
 // requests, all answered 304 Not Modified, at no rate-limit cost. Already
 // in the first run, the three tracks of one repository ask for the same
-// pull-request pages, which cost once: 50 − 2·3 = 44 count.
+// pull-request pages, which cost once: 48 − 2·3 = 42 count.
 func TestDeliveryCost(t *testing.T) {
 	f := newFake(t)
 	c := f.client(t, func(o *Options) { o.CacheDir = t.TempDir() })
@@ -343,8 +329,8 @@ func TestDeliveryCost(t *testing.T) {
 		track config.Track
 		cost  int64
 	}{
-		{config.Track{ID: "backend", Repository: fakeRepo, Source: config.SourceDeployments, Environment: "production"}, 20},
-		{config.Track{ID: "frontend", Repository: fakeRepo, Source: config.SourceWorkflowRuns, Workflow: "deploy.yml", Branch: "main"}, 11},
+		{config.Track{ID: "backend", Repository: fakeRepo, Source: config.SourceDeployments, Environment: "production"}, 19},
+		{config.Track{ID: "frontend", Repository: fakeRepo, Source: config.SourceWorkflowRuns, Workflow: "deploy.yml", Branch: "main"}, 10},
 		{config.Track{ID: "app", Repository: fakeRepo, Source: config.SourceReleases}, 19},
 	}
 	for _, run := range []string{"first", "again"} {
@@ -367,8 +353,8 @@ func TestDeliveryCost(t *testing.T) {
 	f.mu.Lock()
 	used := f.used["core"]
 	f.mu.Unlock()
-	if used != 44 {
-		t.Errorf("rate limit used %d, want 44 (the first run, pull pages once)", used)
+	if used != 42 {
+		t.Errorf("rate limit used %d, want 42 (the first run, pull pages once)", used)
 	}
 }
 
