@@ -65,10 +65,37 @@ type GoalSource interface {
 	Goal(ctx context.Context, ref string) (snapshot.Goal, error)
 }
 
+// DeliverySource lists a track's production deployment attempts for the
+// DORA keys.
+type DeliverySource interface {
+	// Delivery returns every deployment attempt of track that finished in
+	// [from, to), with the changes each successful one shipped; the
+	// month's keys are computed from it (internal/dora). Any error means
+	// no figures for the track; the previous ones are kept.
+	Delivery(ctx context.Context, track config.Track, from, to time.Time) (snapshot.Delivery, error)
+}
+
 // GitHub is everything collect asks of GitHub.
 type GitHub interface {
 	IssueSource
 	ReleaseSource
+	DeliverySource
+	GoalSource
+}
+
+// ProjectSource counts a GitLab project's issues and merge requests in
+// [start, end).
+type ProjectSource interface {
+	// Issues returns the counts for project, merge requests as
+	// PullRequests. Any error means no figures; the previous ones are kept.
+	Issues(ctx context.Context, project config.GitLabProject, start, end time.Time) (snapshot.RepoIssues, error)
+}
+
+// GitLab is everything collect asks of GitLab.
+type GitLab interface {
+	ProjectSource
+	ReleaseSource
+	DeliverySource
 	GoalSource
 }
 
@@ -97,11 +124,12 @@ func (w Window) appliesTo(id string) bool {
 // Source names, as used by Request.Only and Snapshot.Sources.
 const (
 	GitHubSource     = snapshot.SourceGitHub
+	GitLabSource     = snapshot.SourceGitLab
 	PrometheusSource = snapshot.SourcePrometheus
 )
 
 // SourceNames lists every source in the order they are collected.
-var SourceNames = []string{GitHubSource, PrometheusSource}
+var SourceNames = []string{GitHubSource, GitLabSource, PrometheusSource}
 
 // Options are a Collector's dependencies.
 type Options struct {
@@ -110,10 +138,14 @@ type Options struct {
 	// DataDir is the site's data/ directory; ReportsDir its content/reports.
 	DataDir    string
 	ReportsDir string
-	// GitHub and Prometheus are the sources; nil means the source is not
-	// configured and is skipped (or refused when asked for by name).
+	// GitHub, GitLab and Prometheus are the sources; nil means the source
+	// is not configured and is skipped (or refused when asked for by name).
 	GitHub     GitHub
+	GitLab     GitLab
 	Prometheus Prometheus
+	// Incidents are the site's incidents: the DORA keys link them to
+	// deployments (change failure rate, time to restore).
+	Incidents []*content.Incident
 	// Exclude lists the intervals to leave out of availability, already
 	// resolved from maintenance windows and config.toml. Windows outside
 	// the collected month are ignored.
@@ -328,6 +360,8 @@ func (c *Collector) Collect(ctx context.Context, req Request) (*Result, error) {
 		switch name {
 		case GitHubSource:
 			jobs, m = c.githubJobs(report, start, end)
+		case GitLabSource:
+			jobs, m = c.gitlabJobs(report, start, end)
 		case PrometheusSource:
 			jobs, m = c.prometheusJobs(month, start, end, old, req.Force)
 		}
@@ -402,6 +436,7 @@ func (c *Collector) run(ctx context.Context, name string, jobs []job) (SourceRes
 func (c *Collector) selectSources(only []string) ([]string, error) {
 	configured := map[string]bool{
 		GitHubSource:     c.opts.GitHub != nil,
+		GitLabSource:     c.opts.GitLab != nil,
 		PrometheusSource: c.opts.Prometheus != nil,
 	}
 	if len(only) == 0 {
@@ -434,8 +469,11 @@ func (c *Collector) selectSources(only []string) ([]string, error) {
 }
 
 func howToConfigure(source string) string {
-	if source == PrometheusSource {
+	switch source {
+	case PrometheusSource:
 		return "set prometheus.url in config.toml"
+	case GitLabSource:
+		return "add [[gitlab.projects]] or [[tracks]] with project to config.toml"
 	}
 	return "add [[github.repositories]] or [[tracks]] to config.toml, or goals with milestone/issue to the report"
 }
@@ -444,6 +482,9 @@ func (c *Collector) nothingToDo() string {
 	var why []string
 	for _, n := range SourceNames {
 		switch {
+		case n == GitLabSource && (c.opts.GitLab == nil || !usesGitLab(c.opts.Config)):
+			// GitLab is for the sites that use it; naming it to every
+			// other site would only be noise.
 		case n == GitHubSource && c.opts.GitHub == nil, n == PrometheusSource && c.opts.Prometheus == nil:
 			why = append(why, n+" is not configured ("+howToConfigure(n)+")")
 		default:
@@ -453,9 +494,17 @@ func (c *Collector) nothingToDo() string {
 	return strings.Join(why, "; ")
 }
 
+// usesGitLab reports whether the config names anything on GitLab.
+func usesGitLab(cfg *config.Config) bool {
+	return len(cfg.GitLab.Projects) > 0 || slices.ContainsFunc(cfg.Tracks, func(t config.Track) bool { return t.Project != "" })
+}
+
 func nothingFor(source string) string {
-	if source == PrometheusSource {
+	switch source {
+	case PrometheusSource:
 		return "prometheus has no [[components]] in config.toml"
+	case GitLabSource:
+		return "gitlab has no projects or tracks in config.toml and the report references no GitLab milestone or issue"
 	}
 	return "github has no repositories or tracks in config.toml and the report references no milestone or issue"
 }

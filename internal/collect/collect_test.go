@@ -57,7 +57,7 @@ func TestCollectDefaultMonthAtZoneBoundary(t *testing.T) {
 	if len(snap.Issues) != 3 || len(snap.Releases) != 1 || len(snap.Availability) != 2 {
 		t.Errorf("snapshot: %d issues, %d tracks, %d components", len(snap.Issues), len(snap.Releases), len(snap.Availability))
 	}
-	for _, src := range SourceNames {
+	for _, src := range []string{GitHubSource, PrometheusSource} {
 		if got := snap.Sources[src].CollectedAt; !got.Equal(time.Date(2026, 10, 31, 23, 30, 0, 0, time.UTC)) {
 			t.Errorf("sources[%s].collected_at = %v", src, got)
 		}
@@ -72,8 +72,8 @@ func TestCollectMergesPerSource(t *testing.T) {
 		touched []string // sources whose collected_at must move
 	}{
 		{"prometheus only keeps github", []string{"prometheus"}, []string{"availability"}, []string{"prometheus"}},
-		{"github only keeps prometheus", []string{"github"}, []string{"issues", "releases", "goal"}, []string{"github"}},
-		{"both", nil, []string{"issues", "releases", "goal", "availability"}, []string{"github", "prometheus"}},
+		{"github only keeps prometheus", []string{"github"}, []string{"issues", "releases", "delivery", "goal"}, []string{"github"}},
+		{"both", nil, []string{"issues", "releases", "delivery", "goal", "availability"}, []string{"github", "prometheus"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -100,10 +100,10 @@ func TestCollectMergesPerSource(t *testing.T) {
 					t.Errorf("%s: generation %d, want %d", item, gen, want)
 				}
 			}
-			if len(gens(snap)) != 7 {
-				t.Errorf("items %v, want 3 repos, 1 track, 1 goal, 2 components", gens(snap))
+			if len(gens(snap)) != 8 {
+				t.Errorf("items %v, want 3 repos, 1 track (releases and delivery), 1 goal, 2 components", gens(snap))
 			}
-			for _, src := range SourceNames {
+			for _, src := range []string{GitHubSource, PrometheusSource} {
 				want := oldTime
 				if slices.Contains(tt.touched, src) {
 					want = nov3
@@ -137,7 +137,7 @@ func TestCollectPartialFailureKeepsOldFigures(t *testing.T) {
 		t.Errorf("errors.Is does not reach the cause: %v", err)
 	}
 	msg := err.Error()
-	for _, want := range []string{"github: 1 of 5 items failed", "issues acme/web: GET /repos/acme/web/issues: 502 Bad Gateway",
+	for _, want := range []string{"github: 1 of 6 items failed", "issues acme/web: GET /repos/acme/web/issues: 502 Bad Gateway",
 		"prometheus: 1 of 2 items failed", "availability web: query prometheus: connection refused"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error does not say %q:\n%s", want, msg)
@@ -149,13 +149,13 @@ func TestCollectPartialFailureKeepsOldFigures(t *testing.T) {
 	snap := s.readSnapshot(t, "2026-10")
 	want := map[string]int{
 		"issues acme/app": 2, "issues acme/web": 1, "issues acme/infra": 2,
-		"releases backend": 2, "goal milestone: acme/app#3": 2,
+		"releases backend": 2, "delivery backend": 2, "goal milestone: acme/app#3": 2,
 		"availability api": 2, "availability web": 1,
 	}
 	if got := gens(snap); !mapsEqual(got, want) {
 		t.Errorf("generations %v\nwant %v", got, want)
 	}
-	for _, src := range SourceNames {
+	for _, src := range []string{GitHubSource, PrometheusSource} {
 		if got := snap.Sources[src].CollectedAt; !got.Equal(oldTime) {
 			t.Errorf("sources[%s] moved to %v although an item failed", src, got)
 		}
@@ -498,7 +498,7 @@ func TestCollectRequestErrors(t *testing.T) {
 	}{
 		{"malformed month", Request{Month: "2026-13"}, true, true, `month "2026-13" is not of the form YYYY-MM`},
 		{"future month", Request{Month: "2026-12"}, true, true, "month 2026-12 has not begun yet (it starts 2026-12-01 00:00 CET)"},
-		{"unknown source", Request{Only: []string{"jira"}}, true, true, `unknown source "jira" (sources: github, prometheus)`},
+		{"unknown source", Request{Only: []string{"jira"}}, true, true, `unknown source "jira" (sources: github, gitlab, prometheus)`},
 		{"unconfigured source", Request{Only: []string{"prometheus"}}, true, false, "source prometheus is not configured: set prometheus.url"},
 		{"nothing configured", Request{}, false, false, "nothing to collect for 2026-10: github is not configured"},
 	}

@@ -102,6 +102,8 @@ type fakeGitHub struct {
 	gen   int
 	fail  map[string]error
 	calls []string
+	// windows are the [from, to) spans Delivery was asked for.
+	windows [][2]time.Time
 }
 
 func (f *fakeGitHub) failure(item string) error {
@@ -132,6 +134,37 @@ func (f *fakeGitHub) Goal(_ context.Context, ref string) (snapshot.Goal, error) 
 	}
 	return snapshot.Goal{Ref: ref, Kind: strings.SplitN(ref, ":", 2)[0], State: "open", Closed: f.gen, Total: 10}, nil
 }
+
+// Delivery answers one successful deployment per generation, finished
+// just inside the window's end, so the month's keys count gen deployments
+// only when the window reaches into the month.
+func (f *fakeGitHub) Delivery(_ context.Context, track config.Track, from, to time.Time) (snapshot.Delivery, error) {
+	if err := f.failure("delivery " + track.ID); err != nil {
+		return snapshot.Delivery{}, err
+	}
+	f.windows = append(f.windows, [2]time.Time{from, to})
+	d := snapshot.Delivery{Track: track.ID, Name: track.Name, LeadTimeFrom: "merge"}
+	for i := range f.gen {
+		d.Deployments = append(d.Deployments, snapshot.Deployment{
+			Name: fmt.Sprintf("v%d", i+1), SHA: fmt.Sprintf("%07x", i+1), At: oct15.Add(time.Duration(i) * time.Hour), Status: snapshot.DeploySuccess})
+	}
+	return d, nil
+}
+
+// fakeGitLab is fakeGitHub's GitLab: the same generations, for projects.
+type fakeGitLab struct {
+	fakeGitHub
+}
+
+func (f *fakeGitLab) Issues(_ context.Context, p config.GitLabProject, start, end time.Time) (snapshot.RepoIssues, error) {
+	if err := f.failure("issues gitlab:" + p.Path); err != nil {
+		return snapshot.RepoIssues{}, err
+	}
+	return snapshot.RepoIssues{Repository: p.Path, Labels: p.Labels, Opened: f.gen, Closed: f.gen, OpenAtEnd: f.gen}, nil
+}
+
+// oct15 is a moment in the middle of October 2026.
+var oct15 = time.Date(2026, 10, 15, 10, 0, 0, 0, time.UTC)
 
 type availCall struct {
 	comp    string
@@ -207,6 +240,9 @@ func gens(snap *snapshot.Snapshot) map[string]int {
 	}
 	for _, t := range snap.Releases {
 		out["releases "+t.Track] = t.Summary.Count
+	}
+	for _, d := range snap.Delivery {
+		out["delivery "+d.Track] = d.Keys.Deployments
 	}
 	for _, g := range snap.Goals {
 		out["goal "+g.Ref] = g.Closed

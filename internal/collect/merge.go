@@ -6,9 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"sort"
 	"time"
 
-	"github.com/bulletin-dev/bulletin/internal/content"
 	"github.com/bulletin-dev/bulletin/internal/snapshot"
 )
 
@@ -63,6 +63,13 @@ type section[T any] struct {
 	fresh map[string]T
 	list  func(*snapshot.Snapshot) *[]T
 	key   func(T) string
+	// owns, when set, says which entries of the list belong to the source
+	// that runs the merge; the others (another tracker's) are left as they
+	// are. An entry whose key the source asks for is its own either way.
+	owns func(T) bool
+	// rank, when set, orders the merged list (stable); otherwise the
+	// source's entries come in key order, before the others.
+	rank func(T) int
 }
 
 func newSection[T any](name string, list func(*snapshot.Snapshot) *[]T, key func(T) string) *section[T] {
@@ -72,18 +79,25 @@ func newSection[T any](name string, list func(*snapshot.Snapshot) *[]T, key func
 // merge replaces the entries of collected items, keeps the entries of
 // failed ones and drops entries of items no longer asked for.
 func (sec *section[T]) merge(s *snapshot.Snapshot) []Change {
+	asked := map[string]bool{}
+	for _, k := range sec.keys {
+		asked[k] = true
+	}
 	old := map[string]T{}
 	var oldOrder []string
+	var others []T
 	for _, e := range *sec.list(s) {
 		k := sec.key(e)
+		if sec.owns != nil && !sec.owns(e) && !asked[k] {
+			others = append(others, e)
+			continue
+		}
 		old[k] = e
 		oldOrder = append(oldOrder, k)
 	}
 	var changes []Change
-	out := make([]T, 0, len(sec.keys))
-	asked := map[string]bool{}
+	out := make([]T, 0, len(sec.keys)+len(others))
 	for _, k := range sec.keys {
-		asked[k] = true
 		prev, had := old[k]
 		e, ok := sec.fresh[k]
 		var kind ChangeKind
@@ -107,6 +121,10 @@ func (sec *section[T]) merge(s *snapshot.Snapshot) []Change {
 		if !asked[k] {
 			changes = append(changes, Change{Section: sec.name, Item: k, Kind: Removed})
 		}
+	}
+	out = append(out, others...)
+	if sec.rank != nil {
+		sort.SliceStable(out, func(i, j int) bool { return sec.rank(out[i]) < sec.rank(out[j]) })
 	}
 	*sec.list(s) = out
 	return changes
@@ -147,87 +165,6 @@ func dropEmpty(v any) any {
 		}
 	}
 	return v
-}
-
-// githubJobs lists the GitHub items of the month: every configured
-// repository and track, and every goal reference of the month's report.
-func (c *Collector) githubJobs(report *content.Report, start, end time.Time) ([]job, merger) {
-	gh := c.opts.GitHub
-	if gh == nil {
-		return nil, nil
-	}
-	cfg := c.opts.Config
-	issues := newSection("issues",
-		func(s *snapshot.Snapshot) *[]snapshot.RepoIssues { return &s.Issues },
-		func(r snapshot.RepoIssues) string { return r.Repository })
-	releases := newSection("releases",
-		func(s *snapshot.Snapshot) *[]snapshot.Track { return &s.Releases },
-		func(t snapshot.Track) string { return t.Track })
-	goals := newSection("goals",
-		func(s *snapshot.Snapshot) *[]snapshot.Goal { return &s.Goals },
-		func(g snapshot.Goal) string { return g.Ref })
-
-	var jobs []job
-	for _, repo := range cfg.GitHub.Repositories {
-		issues.keys = append(issues.keys, repo.Name)
-		jobs = append(jobs, job{item: "issues " + repo.Name, fetch: func(ctx context.Context) error {
-			r, err := gh.Issues(ctx, repo, start, end)
-			if err != nil {
-				return err
-			}
-			// Keyed by the config's name whatever the source echoes, so
-			// the next merge finds the entry again.
-			r.Repository = repo.Name
-			issues.fresh[repo.Name] = r
-			return nil
-		}})
-	}
-	for _, track := range cfg.Tracks {
-		releases.keys = append(releases.keys, track.ID)
-		jobs = append(jobs, job{item: "releases " + track.ID, fetch: func(ctx context.Context) error {
-			t, err := gh.Releases(ctx, track, start, end)
-			if err != nil {
-				return err
-			}
-			t.Track = track.ID
-			releases.fresh[track.ID] = t
-			return nil
-		}})
-	}
-	for _, ref := range goalRefs(report) {
-		goals.keys = append(goals.keys, ref)
-		jobs = append(jobs, job{item: "goal " + ref, fetch: func(ctx context.Context) error {
-			g, err := gh.Goal(ctx, ref)
-			if err != nil {
-				return err
-			}
-			g.Ref = ref
-			goals.fresh[ref] = g
-			return nil
-		}})
-	}
-	return jobs, merger{issues, releases, goals}
-}
-
-// goalRefs returns the tracker references of the report's goals and next
-// goals, each once, in report order. Next goals are included because the
-// report shows them too, and their state at the month's end (e.g. a
-// milestone already half done) is part of the record.
-func goalRefs(r *content.Report) []string {
-	if r == nil {
-		return nil
-	}
-	var refs []string
-	seen := map[string]bool{}
-	for _, list := range [][]content.Goal{r.Goals, r.NextGoals} {
-		for _, g := range list {
-			if ref := g.Ref(); ref != "" && !seen[ref] {
-				seen[ref] = true
-				refs = append(refs, ref)
-			}
-		}
-	}
-	return refs
 }
 
 // prometheusJobs lists every configured component. Figures with less

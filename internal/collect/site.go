@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bulletin-dev/bulletin/collectors/github"
+	"github.com/bulletin-dev/bulletin/collectors/gitlab"
 	"github.com/bulletin-dev/bulletin/collectors/prometheus"
 	"github.com/bulletin-dev/bulletin/internal/config"
 	"github.com/bulletin-dev/bulletin/internal/content"
@@ -24,6 +25,9 @@ type SiteOptions struct {
 	Dir string
 	// GitHubToken authenticates GitHub requests; "" asks anonymously.
 	GitHubToken string
+	// GitLabToken authenticates GitLab requests; "" asks anonymously
+	// (enough for public projects on gitlab.com).
+	GitLabToken string
 	// Now returns the current time; time.Now when nil.
 	Now func() time.Time
 	// Progress receives an event per step, the collectors' notes among
@@ -31,12 +35,13 @@ type SiteOptions struct {
 	Progress func(Event)
 }
 
-// Site collects the months of one site from GitHub and Prometheus. It is
+// Site collects the months of one site from GitHub, GitLab and Prometheus. It is
 // the part of the package that knows the real collectors: it wires them to
 // a Collector as its sources.
 type Site struct {
 	opts SiteOptions
 	gh   *lazyGitHub
+	gl   *lazyGitLab
 }
 
 // NewSite returns a Site. Nothing is created until Collect needs it.
@@ -48,6 +53,13 @@ func NewSite(opts SiteOptions) *Site {
 		CacheDir: s.path(opts.Config.GitHub.CacheDir),
 		Timeout:  duration(opts.Config.GitHub.Timeout),
 		Lookback: time.Duration(opts.Config.GitHub.LookbackDays) * 24 * time.Hour,
+		Logf:     s.logf,
+	}}
+	s.gl = &lazyGitLab{opts: gitlab.Options{
+		BaseURL:  opts.Config.GitLab.APIURL,
+		Token:    opts.GitLabToken,
+		Timeout:  duration(opts.Config.GitLab.Timeout),
+		Lookback: time.Duration(opts.Config.GitLab.LookbackDays) * 24 * time.Hour,
 		Logf:     s.logf,
 	}}
 	return s
@@ -64,8 +76,18 @@ func (s *Site) Collect(ctx context.Context, req Request) (*Result, error) {
 		DataDir:    s.path("data"),
 		ReportsDir: s.path(filepath.Join("content", "reports")),
 		GitHub:     s.gh,
+		GitLab:     s.gl,
 		Now:        s.opts.Now,
 		Progress:   s.opts.Progress,
+	}
+	if len(cfg.Tracks) > 0 && (len(req.Only) == 0 || slices.Contains(req.Only, GitHubSource) || slices.Contains(req.Only, GitLabSource)) {
+		// The DORA keys link incidents to deployments: without them the
+		// change failure rate and time to restore would be wrong.
+		incs, err := content.LoadIncidents(s.path(filepath.Join("content", "incidents")), cfg)
+		if err != nil {
+			return nil, err
+		}
+		opts.Incidents = incs
 	}
 	if cfg.Prometheus.URL != "" && (len(req.Only) == 0 || slices.Contains(req.Only, PrometheusSource)) {
 		p, err := s.prometheus()
@@ -131,6 +153,15 @@ func (s *Site) GitHubStats() (github.Stats, bool) {
 		return github.Stats{}, false
 	}
 	return s.gh.client.Stats(), true
+}
+
+// GitLabStats returns the GitLab client's request counts, and false when
+// no client was created (no GitLab item was collected).
+func (s *Site) GitLabStats() (gitlab.Stats, bool) {
+	if s.gl.client == nil {
+		return gitlab.Stats{}, false
+	}
+	return s.gl.client.Stats(), true
 }
 
 // path resolves a path of the site: relative ones against its directory.
@@ -229,6 +260,64 @@ func (l *lazyGitHub) Releases(ctx context.Context, track config.Track, start, en
 }
 
 func (l *lazyGitHub) Goal(ctx context.Context, ref string) (snapshot.Goal, error) {
+	c, err := l.get()
+	if err != nil {
+		return snapshot.Goal{}, err
+	}
+	return c.Goal(ctx, ref)
+}
+
+func (l *lazyGitHub) Delivery(ctx context.Context, track config.Track, from, to time.Time) (snapshot.Delivery, error) {
+	c, err := l.get()
+	if err != nil {
+		return snapshot.Delivery{}, err
+	}
+	return c.Delivery(ctx, track, from, to)
+}
+
+// lazyGitLab creates the GitLab client on first use, as lazyGitHub does.
+type lazyGitLab struct {
+	opts   gitlab.Options
+	once   sync.Once
+	client *gitlab.Client
+	err    error
+}
+
+func (l *lazyGitLab) get() (*gitlab.Client, error) {
+	l.once.Do(func() {
+		l.client, l.err = gitlab.New(l.opts)
+		if l.err != nil {
+			l.err = fmt.Errorf("gitlab: %w", l.err)
+		}
+	})
+	return l.client, l.err
+}
+
+func (l *lazyGitLab) Issues(ctx context.Context, p config.GitLabProject, start, end time.Time) (snapshot.RepoIssues, error) {
+	c, err := l.get()
+	if err != nil {
+		return snapshot.RepoIssues{}, err
+	}
+	return c.Issues(ctx, p, start, end)
+}
+
+func (l *lazyGitLab) Releases(ctx context.Context, track config.Track, start, end time.Time) (snapshot.Track, error) {
+	c, err := l.get()
+	if err != nil {
+		return snapshot.Track{}, err
+	}
+	return c.Releases(ctx, track, start, end)
+}
+
+func (l *lazyGitLab) Delivery(ctx context.Context, track config.Track, from, to time.Time) (snapshot.Delivery, error) {
+	c, err := l.get()
+	if err != nil {
+		return snapshot.Delivery{}, err
+	}
+	return c.Delivery(ctx, track, from, to)
+}
+
+func (l *lazyGitLab) Goal(ctx context.Context, ref string) (snapshot.Goal, error) {
 	c, err := l.get()
 	if err != nil {
 		return snapshot.Goal{}, err
