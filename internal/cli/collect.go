@@ -21,7 +21,7 @@ import (
 // failed (after writing what the others collected) or the month is
 // frozen, 2 for a bad command line.
 func runCollect(ctx context.Context, env Env, args []string) (err error) {
-	fs := newFlagSet(env, "collect", "collect [--month 2026-10] [--only github,prometheus] [--force] [--dry-run]")
+	fs := newFlagSet(env, "collect", "collect [--month 2026-10] [--only github,gitlab,prometheus] [--force] [--dry-run]")
 	var sf siteFlags
 	sf.register(fs, "production")
 	month := fs.String("month", "", "month to collect, YYYY-MM (default: the last complete month in the site's time zone)")
@@ -45,8 +45,9 @@ func runCollect(ctx context.Context, env Env, args []string) (err error) {
 	// The token comes from the environment only, and every byte this
 	// command prints goes through redaction, whatever a library puts in an
 	// error message.
-	token := env.Getenv("GITHUB_TOKEN")
-	stdout, stderr := redactWriter(env.Stdout, token), redactWriter(env.Stderr, token)
+	token, glToken := env.Getenv("GITHUB_TOKEN"), env.Getenv("GITLAB_TOKEN")
+	tokens := secrets{token, glToken}
+	stdout, stderr := tokens.writer(env.Stdout), tokens.writer(env.Stderr)
 
 	cfg, err := sf.load(env, "production")
 	if err != nil {
@@ -61,12 +62,12 @@ func runCollect(ctx context.Context, env Env, args []string) (err error) {
 				fmt.Fprintln(stderr, e.Msg)
 			}
 		}})
-		return redactErr(runLive(ctx, site, cfg, snapshot.LivePath(filepath.Join(sf.source, "data")), *quiet, stderr), token)
+		return tokens.err(runLive(ctx, site, cfg, snapshot.LivePath(filepath.Join(sf.source, "data")), *quiet, stderr))
 	}
 	// -q keeps what a run prints until it fails: cron mails only failures.
 	var held bytes.Buffer
 	if *quiet {
-		stdout, stderr = io.Discard, redactWriter(&held, token)
+		stdout, stderr = io.Discard, tokens.writer(&held)
 		defer func() {
 			if err != nil {
 				env.Stderr.Write(held.Bytes())
@@ -78,22 +79,26 @@ func runCollect(ctx context.Context, env Env, args []string) (err error) {
 		Config:      cfg,
 		Dir:         sf.source,
 		GitHubToken: token,
+		GitLabToken: glToken,
 		Now:         env.Now,
 		Progress:    printer.Report,
 	})
 	res, err := site.Collect(ctx, collect.Request{Month: *month, Only: sources, Force: *force, DryRun: *dryRun})
 	var re *collect.RequestError
 	if errors.As(err, &re) {
-		return fmt.Errorf("%w: %s", errUsage, redact(re.Msg, token))
+		return fmt.Errorf("%w: %s", errUsage, tokens.redact(re.Msg))
 	}
 	if res != nil {
 		if st, ok := site.GitHubStats(); ok {
 			fmt.Fprintf(stderr, "github: %d request%s (%d not modified, answered from the cache; %d retried)\n",
 				st.Requests, plural(int(st.Requests)), st.NotModified, st.Retries)
 		}
+		if st, ok := site.GitLabStats(); ok {
+			fmt.Fprintf(stderr, "gitlab: %d request%s (%d retried)\n", st.Requests, plural(int(st.Requests)), st.Retries)
+		}
 		report(stdout, stderr, res, *dryRun)
 	}
-	return redactErr(err, token)
+	return tokens.err(err)
 }
 
 // report prints the outcome of a run: for a dry run the snapshot on stdout
@@ -138,41 +143,52 @@ func report(stdout, stderr io.Writer, res *collect.Result, dryRun bool) {
 // redacted replaces a secret wherever it would be printed.
 const redacted = "[REDACTED]"
 
-func redact(s, secret string) string {
-	if secret == "" {
-		return s
+// secrets are the tokens a command holds; every byte it prints goes
+// through them.
+type secrets []string
+
+// redact returns s with every secret replaced.
+func (ss secrets) redact(s string) string {
+	for _, secret := range ss {
+		if secret != "" {
+			s = strings.ReplaceAll(s, secret, redacted)
+		}
 	}
-	return strings.ReplaceAll(s, secret, redacted)
+	return s
 }
 
-// redactErr returns err, or a copy of its message without the secret when
-// it contains it (the exit code of such an error is 1).
-func redactErr(err error, secret string) error {
-	if err == nil || secret == "" || !strings.Contains(err.Error(), secret) {
-		return err
+// err returns err, or a copy of its message without the secrets when it
+// contains one (the exit code of such an error is 1).
+func (ss secrets) err(err error) error {
+	if err == nil {
+		return nil
 	}
-	return errors.New(redact(err.Error(), secret))
+	if msg := ss.redact(err.Error()); msg != err.Error() {
+		return errors.New(msg)
+	}
+	return err
 }
 
-// redactWriter strips secret from everything written to w. Each Write is
+// writer strips the secrets from everything written to w. Each Write is
 // redacted on its own; every print of this command is a single Write.
-func redactWriter(w io.Writer, secret string) io.Writer {
-	if secret == "" {
+func (ss secrets) writer(w io.Writer) io.Writer {
+	if !slices.ContainsFunc(ss, func(s string) bool { return s != "" }) {
 		return w
 	}
-	return &redactingWriter{w: w, secret: secret}
+	return &redactingWriter{w: w, secrets: ss}
 }
 
 type redactingWriter struct {
-	w      io.Writer
-	secret string
+	w       io.Writer
+	secrets secrets
 }
 
 func (r *redactingWriter) Write(p []byte) (int, error) {
-	if !strings.Contains(string(p), r.secret) {
+	out := r.secrets.redact(string(p))
+	if out == string(p) {
 		return r.w.Write(p)
 	}
-	if _, err := io.WriteString(r.w, redact(string(p), r.secret)); err != nil {
+	if _, err := io.WriteString(r.w, out); err != nil {
 		return 0, err
 	}
 	return len(p), nil

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"math"
 	"net/http"
@@ -68,6 +69,11 @@ func (f *fakeGitHubAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
  {"url":"https://api.github.com/repos/acme/app/releases/2","html_url":"https://github.com/acme/app/releases/tag/v1.3.0","id":2,"tag_name":"v1.3.0","name":"v1.3.0","draft":true,"prerelease":false,"created_at":"2026-10-20T10:00:00Z","published_at":null},
  {"url":"https://api.github.com/repos/acme/app/releases/1","html_url":"https://github.com/acme/app/releases/tag/v1.2.0","id":1,"tag_name":"v1.2.0","name":"v1.2.0","draft":false,"prerelease":false,"created_at":"2026-10-10T10:00:00Z","published_at":"2026-10-10T12:30:00Z"}
 ]`)
+	case path == "/repos/acme/app/commits/v1.2.0":
+		// The commit of the release's tag, for its delivery: GitHub
+		// answers the bare SHA to the application/vnd.github.sha media type.
+		w.Header().Set("Content-Type", "application/vnd.github.sha; charset=utf-8")
+		fmt.Fprint(w, "4d1a0c9e2b7f3a5c8e6d0b1f2a3c4e5d6f7a8b9c")
 	case path == "/repos/acme/app/milestones/3":
 		fmt.Fprint(w, `{"url":"https://api.github.com/repos/acme/app/milestones/3","html_url":"https://github.com/acme/app/milestone/3","id":1003,"number":3,"title":"Postgres 16","description":"","state":"open","open_issues":2,"closed_issues":8,"created_at":"2026-08-01T10:00:00Z","updated_at":"2026-10-30T10:00:00Z","closed_at":null,"due_on":"2026-10-31T07:00:00Z"}`)
 	case path == "/repos/acme/web/issues/42":
@@ -336,8 +342,13 @@ Details.
 	if s.stdout.Len() != 0 {
 		t.Errorf("stdout: %q", s.stdout.String())
 	}
-	// 2 repositories × 6 searches, 1 release page, 1 milestone, 1 issue.
-	if s.gh.requests != 15 || len(s.gh.noAuth) != 0 {
+	// 2 repositories × 6 searches, 1 release page, 1 milestone, 1 issue;
+	// for the delivery, the release page again and its tag's commit (a
+	// first release, with nothing earlier to compare it to).
+	if d, ok := snap.DeliveryByTrack("backend"); !ok || len(d.Deployments) != 1 || d.Deployments[0].SHA != "4d1a0c9e2b7f3a5c8e6d0b1f2a3c4e5d6f7a8b9c" || d.Keys.Deployments != 1 {
+		t.Errorf("delivery: %+v", d)
+	}
+	if s.gh.requests != 17 || len(s.gh.noAuth) != 0 {
 		t.Errorf("%d GitHub requests, %d without the token: %v", s.gh.requests, len(s.gh.noAuth), s.gh.noAuth)
 	}
 	s.assertNoToken(t)
@@ -368,7 +379,7 @@ func TestCollectCommandGitHubFailsForOneRepository(t *testing.T) {
 		t.Fatalf("exit %d, want 1\n%s", code, s.stderr.String())
 	}
 	stderr := s.stderr.String()
-	for _, want := range []string{"bulletin collect: github: 1 of 5 items failed", "issues acme/web:", "422", "cannot be searched", "issues acme/web: kept"} {
+	for _, want := range []string{"bulletin collect: github: 1 of 6 items failed", "issues acme/web:", "422", "cannot be searched", "issues acme/web: kept"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("stderr does not say %q:\n%s", want, stderr)
 		}
@@ -469,7 +480,7 @@ func TestCollectCommandTerminalProgress(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, s.stderr.String())
 	}
 	out := s.stderr.String()
-	for _, want := range []string{"\r\x1b[K", "github 2/5 releases backend", "prometheus 1/2 availability web", "github: 5 items collected\n"} {
+	for _, want := range []string{"\r\x1b[K", "github 2/6 releases backend", "prometheus 1/2 availability web", "github: 6 items collected\n"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("terminal output lacks %q:\n%q", want, out)
 		}
@@ -506,16 +517,20 @@ func TestCollectCommandUsage(t *testing.T) {
 
 func TestRedactWriter(t *testing.T) {
 	var b bytes.Buffer
-	w := redactWriter(&b, "s3cret")
-	n, err := fmt.Fprintf(w, "token s3cret in an error, s3cret again\n")
-	if err != nil || n != len("token s3cret in an error, s3cret again\n") {
+	tokens := secrets{"s3cret", "glpat-x"}
+	w := tokens.writer(&b)
+	n, err := fmt.Fprintf(w, "token s3cret in an error, s3cret again, glpat-x too\n")
+	if err != nil || n != len("token s3cret in an error, s3cret again, glpat-x too\n") {
 		t.Errorf("n %d err %v", n, err)
 	}
-	if b.String() != "token [REDACTED] in an error, [REDACTED] again\n" {
+	if b.String() != "token [REDACTED] in an error, [REDACTED] again, [REDACTED] too\n" {
 		t.Errorf("got %q", b.String())
 	}
-	if err := redactErr(fmt.Errorf("get: Bearer s3cret refused"), "s3cret"); err.Error() != "get: Bearer [REDACTED] refused" {
-		t.Errorf("redactErr: %v", err)
+	if err := tokens.err(fmt.Errorf("get: Bearer s3cret refused, PRIVATE-TOKEN glpat-x")); err.Error() != "get: Bearer [REDACTED] refused, PRIVATE-TOKEN [REDACTED]" {
+		t.Errorf("err: %v", err)
+	}
+	if w := (secrets{"", ""}).writer(&b); w != io.Writer(&b) {
+		t.Errorf("no secrets: writer wraps")
 	}
 }
 
@@ -537,7 +552,7 @@ func TestCollectCommandQuiet(t *testing.T) {
 	if code := s.run(t, false, "-q"); code != 1 {
 		t.Fatalf("exit %d, want 1", code)
 	}
-	for _, want := range []string{"issues acme/web:", "422", "bulletin collect: github: 1 of 5 items failed", "wrote "} {
+	for _, want := range []string{"issues acme/web:", "422", "bulletin collect: github: 1 of 6 items failed", "wrote "} {
 		if !strings.Contains(s.stderr.String(), want) {
 			t.Errorf("a failed collect -q does not say %q:\n%s", want, s.stderr.String())
 		}
