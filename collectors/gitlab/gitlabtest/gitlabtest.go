@@ -155,6 +155,11 @@ type Options struct {
 	RateLimit int
 	// Now dates the RateLimit-Reset header (default time.Now).
 	Now func() time.Time
+	// WebURL is the web origin the answers' web_url fields point to, such
+	// as "https://git.example.com/gitlab" (default: the server's own
+	// origin and base path), so that what a test writes does not depend
+	// on the port the server happened to get.
+	WebURL string
 }
 
 // Injection changes the answer to the next Times requests (default 1)
@@ -599,6 +604,9 @@ func ts(t *time.Time) any {
 }
 
 func (s *Server) web(p *Project, rest string) string {
+	if s.opts.WebURL != "" {
+		return strings.TrimSuffix(s.opts.WebURL, "/") + "/" + p.Path + rest
+	}
 	return s.Root + strings.TrimSuffix(strings.TrimSuffix(s.opts.BasePath, "/"), "/api/v4") + "/" + p.Path + rest
 }
 
