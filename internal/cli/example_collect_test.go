@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bulletin-dev/bulletin/collectors/gitlab/gitlabtest"
 	"github.com/bulletin-dev/bulletin/collectors/prometheus/promtest"
 	"github.com/bulletin-dev/bulletin/internal/snapshot"
 )
@@ -49,6 +50,9 @@ func TestExampleSiteCollectAndBuild(t *testing.T) {
 	}
 	src := exSetKey(t, string(cfg), "github", "api_url", ghSrv.URL+"/")
 	src = exSetKey(t, src, "prometheus", "url", prom.URL)
+	gl := gitlabtest.Start(t, gitlabtest.Options{
+		BasePath: "/gitlab/api/v4/", Token: exGitLabToken, PageSize: 20, WebURL: "https://git.orbitdocs.example/gitlab"}, exGitLabProject())
+	src = exSetKey(t, src, "gitlab", "api_url", gl.URL)
 	if err := os.WriteFile(cfgPath, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -153,8 +157,11 @@ func newExRunner(now time.Time) *exRunner {
 	r.env = Env{
 		Stdout: &r.stdout, Stderr: &r.stderr,
 		Getenv: func(k string) string {
-			if k == "GITHUB_TOKEN" {
+			switch k {
+			case "GITHUB_TOKEN":
 				return testToken
+			case "GITLAB_TOKEN":
+				return exGitLabToken
 			}
 			return ""
 		},
