@@ -214,7 +214,9 @@ type Delivery struct {
 	// FailureWindowSeconds is how long after a deployment a failed
 	// deployment, a rollback or an incident marks it as a failed change.
 	FailureWindowSeconds float64 `json:"failure_window_seconds"`
-	// Deployments are those that finished in the month, by time.
+	// Deployments are those that finished in the month, by time. (A
+	// collector's Delivery answers every attempt of the period it was
+	// asked for; internal/dora keeps the month's.)
 	Deployments []Deployment `json:"deployments"`
 	Keys        Keys         `json:"keys"`
 }
@@ -263,9 +265,10 @@ type Change struct {
 // Keys are the four DORA keys of a month. A key without data is nil
 // (shown as "—"), never 0 or NaN.
 type Keys struct {
-	// Deployments counts the successful production deployments that
-	// shipped a change (rollbacks excluded); PerWeek is that count over the
-	// month's length in weeks.
+	// Deployments counts the successful production deployments,
+	// rollbacks excluded (a redeploy of the live commit counts, though it
+	// ships no change); PerWeek is that count over the month's length in
+	// weeks.
 	Deployments int     `json:"deployments"`
 	PerWeek     float64 `json:"deployments_per_week"`
 	// Changes counts the changes with a lead time; LeadTime* are the
