@@ -27,6 +27,8 @@ import (
 	"time"
 
 	gh "github.com/google/go-github/v60/github"
+
+	"github.com/bulletin-dev/bulletin/internal/httpretry"
 )
 
 // Default option values.
@@ -142,7 +144,7 @@ func New(opts Options) (*Client, error) {
 		opts.Transport = http.DefaultTransport
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleep
+		opts.Sleep = httpretry.Sleep
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -239,21 +241,6 @@ func apiURLs(raw string) (api *url.URL, web string, err error) {
 	}
 	w.RawQuery, w.Fragment = "", ""
 	return api, strings.TrimSuffix(w.String(), "/"), nil
-}
-
-// sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // splitRepo splits "owner/name".

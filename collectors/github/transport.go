@@ -13,6 +13,8 @@ import (
 	"time"
 
 	gh "github.com/google/go-github/v60/github"
+
+	"github.com/bulletin-dev/bulletin/internal/httpretry"
 )
 
 // LimitError reports a GitHub rate limit that lifts later than
@@ -104,7 +106,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		v := t.judge(resp, err, resource, attempt)
 		if v.fail != nil {
-			closeBody(resp)
+			httpretry.Discard(resp)
 			return nil, v.fail
 		}
 		if !v.retry || !idempotent || attempt >= t.maxRetries {
@@ -113,7 +115,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			return resp, err
 		}
-		closeBody(resp)
+		httpretry.Discard(resp)
 		t.logf("github: %s %s: %s; retrying in %s (retry %d of %d)",
 			req.Method, req.URL.Path, v.reason, v.wait.Round(time.Second), attempt+1, t.maxRetries)
 		t.stats.retries.Add(1)
@@ -157,7 +159,7 @@ func (t *retryTransport) attempt(req *http.Request) (*http.Response, error) {
 		resp.Body = io.NopCloser(bytes.NewReader(b))
 		return resp, nil
 	}
-	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	resp.Body = httpretry.CancelOnClose(resp.Body, cancel)
 	return resp, nil
 }
 
@@ -167,7 +169,7 @@ func (t *retryTransport) attempt(req *http.Request) (*http.Response, error) {
 // exponentially growing wait of at least a minute.
 func (t *retryTransport) judge(resp *http.Response, err error, resource string, attempt int) verdict {
 	if err != nil {
-		return verdict{retry: true, wait: backoff(serverErrorBackoff, attempt), reason: err.Error()}
+		return verdict{retry: true, wait: httpretry.Backoff(serverErrorBackoff, attempt), reason: err.Error()}
 	}
 	t.record(resource, resp)
 	code := resp.StatusCode
@@ -188,14 +190,14 @@ func (t *retryTransport) judge(resp *http.Response, err error, resource string, 
 		var until time.Time // when GitHub takes requests again
 		var wait time.Duration
 		var reason string
-		if ra, ok := retryAfter(resp.Header, now); ok {
+		if ra, ok := httpretry.RetryAfter(resp.Header, now); ok {
 			until, wait = now.Add(ra), ra
 			reason = fmt.Sprintf("%d %s rate limit, Retry-After %s", code, kind, ra)
 		} else if reset, ok := resetTime(resp.Header); ok && resp.Header.Get("X-RateLimit-Remaining") == "0" {
 			until, wait = reset, max(reset.Sub(now), 0)+resetSlack
 			reason = fmt.Sprintf("%d %s rate limit (%s) exhausted until %s", code, kind, resource, reset.Format(time.RFC3339))
 		} else {
-			wait = backoff(secondaryBackoff, attempt)
+			wait = httpretry.Backoff(secondaryBackoff, attempt)
 			until, reason = now.Add(wait), fmt.Sprintf("%d %s rate limit", code, kind)
 		}
 		if wait > t.maxWait {
@@ -204,7 +206,7 @@ func (t *retryTransport) judge(resp *http.Response, err error, resource string, 
 		return verdict{retry: true, wait: wait, reason: reason}
 	case code == http.StatusInternalServerError, code == http.StatusBadGateway,
 		code == http.StatusServiceUnavailable, code == http.StatusGatewayTimeout:
-		return verdict{retry: true, wait: backoff(serverErrorBackoff, attempt), reason: resp.Status}
+		return verdict{retry: true, wait: httpretry.Backoff(serverErrorBackoff, attempt), reason: resp.Status}
 	}
 	return verdict{}
 }
@@ -273,45 +275,6 @@ func resetTime(h http.Header) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return time.Unix(v, 0), true
-}
-
-// retryAfter reads Retry-After as seconds or as an HTTP date.
-func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0, false
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second, true
-	}
-	if d, err := http.ParseTime(v); err == nil {
-		return max(d.Sub(now), 0), true
-	}
-	return 0, false
-}
-
-// backoff doubles base for every attempt already made.
-func backoff(base time.Duration, attempt int) time.Duration {
-	return base << min(attempt, 10)
-}
-
-func closeBody(resp *http.Response) {
-	if resp != nil && resp.Body != nil {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
-		resp.Body.Close()
-	}
-}
-
-// cancelBody releases an attempt's timeout when its body is closed.
-type cancelBody struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-}
-
-func (b *cancelBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
 }
 
 // authTransport adds the token, and only on requests to the API host, so

@@ -43,6 +43,8 @@ import (
 	"time"
 
 	gl "gitlab.com/gitlab-org/api/client-go/v2"
+
+	"github.com/bulletin-dev/bulletin/internal/httpretry"
 )
 
 // Default option values.
@@ -147,7 +149,7 @@ func New(opts Options) (*Client, error) {
 		opts.Transport = http.DefaultTransport
 	}
 	if opts.Sleep == nil {
-		opts.Sleep = sleep
+		opts.Sleep = httpretry.Sleep
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
@@ -236,21 +238,6 @@ func checkPath(path string) error {
 		}
 	}
 	return nil
-}
-
-// sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // each calls f for every item of a paginated list, following X-Next-Page

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bulletin-dev/bulletin/internal/httpretry"
 )
 
 // LimitError reports a GitLab rate limit that lifts later than
@@ -81,7 +83,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		v := t.judge(resp, err, attempt)
 		if v.fail != nil {
-			closeBody(resp)
+			httpretry.Discard(resp)
 			return nil, v.fail
 		}
 		if !v.retry || !idempotent || attempt >= t.maxRetries {
@@ -90,7 +92,7 @@ func (t *retryTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 			return resp, err
 		}
-		closeBody(resp)
+		httpretry.Discard(resp)
 		t.logf("gitlab: %s %s: %s; retrying in %s (retry %d of %d)",
 			req.Method, req.URL.Path, v.reason, v.wait.Round(time.Second), attempt+1, t.maxRetries)
 		t.stats.retries.Add(1)
@@ -127,7 +129,7 @@ func (t *retryTransport) attempt(req *http.Request) (*http.Response, error) {
 		resp.Body = io.NopCloser(bytes.NewReader(b))
 		return resp, nil
 	}
-	resp.Body = &cancelBody{ReadCloser: resp.Body, cancel: cancel}
+	resp.Body = httpretry.CancelOnClose(resp.Body, cancel)
 	return resp, nil
 }
 
@@ -135,20 +137,20 @@ func (t *retryTransport) attempt(req *http.Request) (*http.Response, error) {
 // the next.
 func (t *retryTransport) judge(resp *http.Response, err error, attempt int) verdict {
 	if err != nil {
-		return verdict{retry: true, wait: backoff(serverErrorBackoff, attempt), reason: err.Error()}
+		return verdict{retry: true, wait: httpretry.Backoff(serverErrorBackoff, attempt), reason: err.Error()}
 	}
 	switch code := resp.StatusCode; code {
 	case http.StatusTooManyRequests:
 		now := t.now()
 		var wait time.Duration
 		var reason string
-		if ra, ok := retryAfter(resp.Header, now); ok {
+		if ra, ok := httpretry.RetryAfter(resp.Header, now); ok {
 			wait, reason = ra, fmt.Sprintf("429 rate limit, Retry-After %s", ra)
 		} else if reset, ok := resetTime(resp.Header); ok {
 			wait = max(reset.Sub(now), 0) + resetSlack
 			reason = "429 rate limit until " + reset.Format(time.RFC3339)
 		} else {
-			wait, reason = backoff(limitBackoff, attempt), "429 rate limit"
+			wait, reason = httpretry.Backoff(limitBackoff, attempt), "429 rate limit"
 		}
 		if wait > t.maxWait {
 			return verdict{fail: &LimitError{Reset: now.Add(wait), Wait: wait, MaxWait: t.maxWait}}
@@ -160,7 +162,7 @@ func (t *retryTransport) judge(resp *http.Response, err error, attempt int) verd
 		return verdict{retry: true, wait: wait, reason: reason}
 	case http.StatusInternalServerError, http.StatusBadGateway,
 		http.StatusServiceUnavailable, http.StatusGatewayTimeout:
-		return verdict{retry: true, wait: backoff(serverErrorBackoff, attempt), reason: resp.Status}
+		return verdict{retry: true, wait: httpretry.Backoff(serverErrorBackoff, attempt), reason: resp.Status}
 	}
 	return verdict{}
 }
@@ -216,45 +218,6 @@ func resetTime(h http.Header) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	return time.Unix(v, 0), true
-}
-
-// retryAfter reads Retry-After as seconds or as an HTTP date.
-func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	v := strings.TrimSpace(h.Get("Retry-After"))
-	if v == "" {
-		return 0, false
-	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second, true
-	}
-	if d, err := http.ParseTime(v); err == nil {
-		return max(d.Sub(now), 0), true
-	}
-	return 0, false
-}
-
-// backoff doubles base for every attempt already made.
-func backoff(base time.Duration, attempt int) time.Duration {
-	return base << min(attempt, 10)
-}
-
-func closeBody(resp *http.Response) {
-	if resp != nil && resp.Body != nil {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody))
-		resp.Body.Close()
-	}
-}
-
-// cancelBody releases an attempt's timeout when its body is closed.
-type cancelBody struct {
-	io.ReadCloser
-	cancel context.CancelFunc
-}
-
-func (b *cancelBody) Close() error {
-	err := b.ReadCloser.Close()
-	b.cancel()
-	return err
 }
 
 // authTransport sets the token as PRIVATE-TOKEN on requests to the API
