@@ -43,18 +43,7 @@ failure_window = "6h"
 
 func (s *site) trackers(tb testing.TB, gh GitHub, gl GitLab, now time.Time) *Collector {
 	tb.Helper()
-	c, err := New(Options{
-		Config:     s.cfg,
-		DataDir:    filepath.Join(s.dir, "data"),
-		ReportsDir: filepath.Join(s.dir, "content", "reports"),
-		GitHub:     gh,
-		GitLab:     gl,
-		Now:        func() time.Time { return now },
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return c
+	return s.newCollector(tb, Options{GitHub: gh, GitLab: gl}, now)
 }
 
 // providerGens is gens with each entry named by its provider.

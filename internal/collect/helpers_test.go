@@ -208,14 +208,18 @@ var (
 
 func (s *site) collector(tb testing.TB, gh GitHub, p Prometheus, now time.Time) *Collector {
 	tb.Helper()
-	c, err := New(Options{
-		Config:     s.cfg,
-		DataDir:    filepath.Join(s.dir, "data"),
-		ReportsDir: filepath.Join(s.dir, "content", "reports"),
-		GitHub:     gh,
-		Prometheus: p,
-		Now:        func() time.Time { return now },
-	})
+	return s.newCollector(tb, Options{GitHub: gh, Prometheus: p}, now)
+}
+
+// newCollector returns a Collector for the site with opts's sources, the
+// site's config and directories, and the clock stopped at now.
+func (s *site) newCollector(tb testing.TB, opts Options, now time.Time) *Collector {
+	tb.Helper()
+	opts.Config = s.cfg
+	opts.DataDir = filepath.Join(s.dir, "data")
+	opts.ReportsDir = filepath.Join(s.dir, "content", "reports")
+	opts.Now = func() time.Time { return now }
+	c, err := New(opts)
 	if err != nil {
 		tb.Fatal(err)
 	}
