@@ -1,11 +1,13 @@
 package collect
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bulletin-dev/bulletin/internal/config"
 )
@@ -78,5 +80,46 @@ func TestSitePaths(t *testing.T) {
 	}
 	if _, ok := s.GitHubStats(); ok {
 		t.Error("GitHubStats before any GitHub item: want false")
+	}
+}
+
+// TestSiteBrokenIncidentStopsTrackers: the DORA keys read the incidents,
+// so a broken incident file stops a run that collects a track, before
+// anything is asked or written, with the file and line; a run of
+// Prometheus alone does not read incidents and goes on.
+func TestSiteBrokenIncidentStopsTrackers(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"config.toml": "title = \"T\"\nbase_url = \"https://ops.example.org/\"\n" +
+			"[github]\napi_url = \"http://127.0.0.1:9/\"\n[gitlab]\napi_url = \"http://127.0.0.1:9/api/v4/\"\n" +
+			"[[tracks]]\nid = \"edge\"\nproject = \"infra/edge\"\nsource = \"deployments\"\nenvironment = \"production\"\n",
+		"content/incidents/2026-10-02-x.md": "---\ntitle: X\nimpact: minor\nstarted: 2026-10-02T10:00:00Z\ncaused_by: edge2 v1\n---\n",
+	}
+	for p, src := range files {
+		p = filepath.Join(dir, p)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg, err := config.Load(filepath.Join(dir, "config.toml"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewSite(SiteOptions{Config: cfg, Dir: dir, Now: func() time.Time { return nov3 }})
+	for _, only := range [][]string{nil, {"gitlab"}} {
+		res, err := s.Collect(context.Background(), Request{Month: "2026-10", Only: only})
+		want := `content/incidents/2026-10-02-x.md:5: unknown track "edge2" in caused_by (tracks: edge)`
+		if res != nil || err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("only %v: result %v, error %v; want none and %s", only, res, err, want)
+		}
+	}
+	if _, ok := s.GitLabStats(); ok {
+		t.Error("a GitLab client was created: something was asked before the incidents were read")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "data")); !os.IsNotExist(err) {
+		t.Errorf("data/ was created: %v", err)
 	}
 }
