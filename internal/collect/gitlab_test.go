@@ -3,8 +3,10 @@ package collect
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -195,5 +197,31 @@ func TestGoalProvider(t *testing.T) {
 		if got := GoalProvider(s.cfg, tt.ref); got != tt.want {
 			t.Errorf("GoalProvider(%q) = %s, want %s", tt.ref, got, tt.want)
 		}
+	}
+}
+
+// TestCollectGitLabFailureKeepsOldFigures: a GitLab item that fails keeps
+// its entry, GitLab's collection time stays, and the error names the
+// source and the item; GitHub's entries move on.
+func TestCollectGitLabFailureKeepsOldFigures(t *testing.T) {
+	s := gitlabSite(t)
+	gh, gl := &fakeGitHub{gen: 1}, &fakeGitLab{fakeGitHub{gen: 1}}
+	if _, err := s.trackers(t, gh, gl, oldTime).Collect(context.Background(), Request{Month: "2026-10"}); err != nil {
+		t.Fatal(err)
+	}
+	boom := errors.New("GET /projects/infra%2Fedge/deployments: 503 Service Unavailable")
+	gh.gen, gl.gen = 2, 2
+	gl.fail = map[string]error{"delivery edge": boom}
+	_, err := s.trackers(t, gh, gl, nov3).Collect(context.Background(), Request{Month: "2026-10"})
+	if !errors.Is(err, boom) || !strings.Contains(err.Error(), "gitlab: 1 of 4 items failed") || !strings.Contains(err.Error(), "delivery edge: GET /projects") {
+		t.Fatalf("error %v", err)
+	}
+	snap := s.readSnapshot(t, "2026-10")
+	got := providerGens(snap)
+	if got["gitlab delivery edge"] != 1 || got["gitlab releases edge"] != 2 || got["github delivery backend"] != 2 {
+		t.Errorf("generations %v: want the failed delivery edge kept at 1, the rest at 2", got)
+	}
+	if !snap.Sources[GitLabSource].CollectedAt.Equal(oldTime) || !snap.Sources[GitHubSource].CollectedAt.Equal(nov3) {
+		t.Errorf("sources %v", snap.Sources)
 	}
 }
