@@ -600,10 +600,10 @@ func exIssueJSON(is exIssue) map[string]any {
 	if is.pr {
 		kind = "pull"
 	}
-	state, updated := "open", is.created
+	state := "open"
 	var closed, reason any
 	if is.closed != nil {
-		state, updated, closed, reason = "closed", *is.closed, *is.closed, "completed"
+		state, closed, reason = "closed", *is.closed, "completed"
 	}
 	m := map[string]any{
 		"url": fmt.Sprintf("%s/issues/%d", api, is.number), "repository_url": api,
@@ -611,7 +611,7 @@ func exIssueJSON(is exIssue) map[string]any {
 		"id":       int64(is.number) * 1009, "node_id": "I_kwDO" + strconv.Itoa(is.number), "number": is.number,
 		"title": is.title, "user": exUser("sam-lindqvist", 5001), "labels": []any{}, "state": state, "locked": false,
 		"assignee": nil, "assignees": []any{}, "milestone": nil, "comments": 2,
-		"created_at": is.created, "updated_at": updated, "closed_at": closed, "state_reason": reason,
+		"created_at": is.created, "updated_at": is.updated(), "closed_at": closed, "state_reason": reason,
 		"author_association": "MEMBER", "body": "",
 	}
 	if is.pr {
@@ -860,7 +860,7 @@ func exPullJSON(is exIssue) map[string]any {
 		head = exHash(fmt.Sprintf("%s head #%d", is.repo, is.number))
 	}
 	branch := fmt.Sprintf("pr-%d", is.number)
-	repo := map[string]any{"id": 70000 + len(name), "name": name, "full_name": is.repo, "private": false,
+	repo := map[string]any{"id": map[string]int{"server": 70001, "ui": 70002}[name], "name": name, "full_name": is.repo, "private": false,
 		"owner": exUser(owner, 9100), "html_url": "https://github.com/" + is.repo, "url": api}
 	ref := func(ref, sha string) map[string]any {
 		return map[string]any{"label": owner + ":" + ref, "ref": ref, "sha": sha, "user": exUser(owner, 9100), "repo": repo}
