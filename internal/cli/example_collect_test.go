@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -82,18 +83,41 @@ func TestExampleSiteCollectAndBuild(t *testing.T) {
 	if code := r.run(t, "collect", "--source", dir, "--month", "2026-10", "--force"); code != 0 {
 		t.Fatalf("collect --force: exit %d\n%s", code, r.stderr.String())
 	}
-	if want := "wrote " + dataPath + " (11 updated, 1 unchanged)"; !strings.Contains(r.stderr.String(), want) {
+	// Added: the delivery entries of backend and frontend, which the frozen
+	// file lacks; unchanged: the GitLab entries (issues, releases and
+	// delivery of edge) and one more.
+	if want := "wrote " + dataPath + " (2 added, 11 updated, 4 unchanged)"; !strings.Contains(r.stderr.String(), want) {
 		t.Errorf("stderr does not say %q:\n%s", want, r.stderr.String())
 	}
-	// 2 repositories × 6 searches; 3 pages of workflow runs; 5 pages of
-	// deployments (the 6th is older than the look-back and never asked
-	// for); 10 pages of statuses for the 7 deployments created between the
-	// look-back and the month's end; 1 milestone and 1 issue (the issue is
-	// both a goal and a next goal, and is asked for once).
-	wantRequests := map[string]int{"search": 12, "runs": 3, "deployments": 5, "statuses": 10, "milestone": 1, "issue": 1}
+	// Issues: 2 repositories × 6 searches. Releases: 3 pages of workflow
+	// runs; 5 pages of deployments (the 6th is older than the look-back
+	// and never asked for); 10 pages of statuses for the 7 deployments
+	// created between the look-back and the month's end. Goals: 1
+	// milestone and 1 issue (the issue is both a goal and a next goal, and
+	// is asked for once). That is 32.
+	//
+	// Delivery looks back twice as far (from 14 days before the month, and
+	// 14 more for the base of the first deployment: 2 September 22:00 UTC)
+	// and a day past the month (1 November 23:00 UTC). backend: 5 pages of
+	// completed runs (208 206 | 205 204 | 203 202 | 201 200 | 199; 207 is
+	// not on main); 14 pages of closed pull requests by last update (the
+	// 14th holds #1096, merged before the look-back, so #1100 on the 15th
+	// is never asked for); 11 compare pages for its 7 deployments with a
+	// base: 199...200 (2 commits, 1 page), 200...201 (3, 2 pages),
+	// 201...202 (2, 1), 202...204 (7, 4), 204...205 (2, 1), 205...206
+	// (2, 1), 206...208 (1, 1). frontend: the same 5 pages of deployments
+	// and 10 of statuses as its releases, answered 304 from the cache, and
+	// 1 page of statuses of 303, now within the look-back; 4 pages of
+	// closed pull requests (#518 on the 4th is older, #519 on the 5th never
+	// asked for); 7 compare pages: 303...304 (2 commits, 1 page),
+	// 304...305 (2, 1), 305...308 (4, 2), 308...309 (2, 1), 309...310
+	// (2, 1), 310...311 (1, 1). 32 + 5+14+11 + 5+11+4+7 = 89 requests, 15
+	// of them 304.
+	wantRequests := map[string]int{"search": 12, "runs": 3 + 5, "deployments": 5 + 5, "statuses": 10 + 11,
+		"milestone": 1, "issue": 1, "pulls": 14 + 4, "compare": 11 + 7}
 	exCheckRequests(t, gh, wantRequests)
-	if !strings.Contains(r.stderr.String(), "github: 32 requests (0 not modified") {
-		t.Errorf("stderr does not count 32 requests:\n%s", r.stderr.String())
+	if !strings.Contains(r.stderr.String(), "github: 89 requests (15 not modified") {
+		t.Errorf("stderr does not count 89 requests, 15 not modified:\n%s", r.stderr.String())
 	}
 	if len(gh.noAuth) != 0 {
 		t.Errorf("requests without the token: %v", gh.noAuth)
@@ -107,6 +131,7 @@ func TestExampleSiteCollectAndBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	exCheckSnapshot(t, snap, now)
+	exCheckDelivery(t, snap)
 
 	// A second run over unchanged data revalidates every answer from the
 	// ETag cache, spends no rate limit and leaves the file as it is.
@@ -116,8 +141,8 @@ func TestExampleSiteCollectAndBuild(t *testing.T) {
 		t.Fatalf("second collect: exit %d\n%s", code, r.stderr.String())
 	}
 	exCheckRequests(t, gh, wantRequests)
-	if gh.notModified != 32 || !strings.Contains(r.stderr.String(), "github: 32 requests (32 not modified") {
-		t.Errorf("%d of 32 requests answered 304 Not Modified\n%s", gh.notModified, r.stderr.String())
+	if gh.notModified != 89 || !strings.Contains(r.stderr.String(), "github: 89 requests (89 not modified") {
+		t.Errorf("%d of 89 requests answered 304 Not Modified\n%s", gh.notModified, r.stderr.String())
 	}
 	if used := gh.rateUsed(); !maps.Equal(used, usedBefore) {
 		t.Errorf("rate limit used %v after the re-run, %v before: revalidation must cost nothing", used, usedBefore)
@@ -370,7 +395,8 @@ func exCheckSnapshot(t *testing.T, snap *snapshot.Snapshot, now time.Time) {
 
 	// Issues, from the fake's issue list (see newExGitHub): month
 	// boundaries are Berlin midnights, not UTC ones.
-	exJSONEqual(t, "issues", snap.Issues, []snapshot.RepoIssues{
+	// GitHub's entries only: TestExampleGitLabCollect checks GitLab's.
+	exJSONEqual(t, "issues", exGitHubOnly(snap.Issues, func(r snapshot.RepoIssues) string { return r.Provider }), []snapshot.RepoIssues{
 		{Repository: "orbit-docs/server", Labels: []string{}, Opened: 13, Closed: 16, OpenAtEnd: 50,
 			PullRequests: snapshot.Counts{Opened: 23, Closed: 23, OpenAtEnd: 4}},
 		{Repository: "orbit-docs/ui", Labels: []string{}, Opened: 5, Closed: 4, OpenAtEnd: 7,
@@ -389,7 +415,7 @@ func exCheckSnapshot(t *testing.T, snap *snapshot.Snapshot, now time.Time) {
 	dep := func(id int, ref, start, end string) snapshot.Release {
 		return rel(fmt.Sprintf("%s (%s)", ref, exSHA("ui", id)[:7]), fmt.Sprintf("https://github.com/orbit-docs/ui/actions/runs/%d", 7000+id), start, end)
 	}
-	exJSONEqual(t, "releases", snap.Releases, []snapshot.Track{
+	exJSONEqual(t, "releases", exGitHubOnly(snap.Releases, func(r snapshot.Track) string { return r.Provider }), []snapshot.Track{
 		{Track: "backend", Name: "backend", Source: "workflow_runs", Releases: []snapshot.Release{
 			run(200, "2026-09-30T20:30:00Z", "2026-09-30T22:10:00Z"), // ends at 00:10 on 1 October in Berlin
 			run(201, "2026-10-03T09:00:00Z", "2026-10-03T10:22:00Z"),
@@ -479,6 +505,143 @@ func exCheckSnapshot(t *testing.T, snap *snapshot.Snapshot, now time.Time) {
 			}
 		}
 	}
+}
+
+// exCheckDelivery compares the DORA keys of backend and frontend for
+// October with those computed by hand from the fake's runs, deployments,
+// history and pull requests (see newExGitHub) and the example's incidents.
+//
+// October in Berlin is 30 September 22:00 UTC to 31 October 23:00 UTC, 31
+// days: 5 deployments are 5 / (31/7) = 35/31 = 1.129 a week. A change's
+// lead time runs from its pull request's merge (or, pushed directly, its
+// commit) to the end of the deployment that shipped it first.
+//
+// backend (workflow runs; the month's are 200-205, 206 ends at 00:20 on 1
+// November in Berlin):
+//
+//	#200 22:10 30 Sep: #1098 merged 13:00 29 Sep, 33h10m = 119400 s; #1099 20:05, 2h05m = 7500 s
+//	#201 10:22 3 Oct:  #1089 09:30 1 Oct, 48h52m = 175920 s; #1091 10:00 2 Oct, 24h22m = 87720 s;
+//	                   its own commit, pushed to main at 08:40, 1h42m = 6120 s
+//	#202 12:03 7 Oct:  #1069 15:00 6 Oct, 21h03m = 75780 s; #1070 09:45, 2h18m = 8280 s
+//	#203 failed 10:40 12 Oct: ships nothing; 202...204 is what 204 shipped
+//	#204 10:00 21 Oct: #1080 09:30 12 Oct (held back by the failed 203), 216h30m = 779400 s;
+//	                   #1088 10:00 18 Oct, 72h = 259200 s; #1081 11:00 19 Oct, 47h = 169200 s;
+//	                   #1082 15:00 19 Oct, 43h = 154800 s (a true merge: its 3 branch commits, run
+//	                   207's among them, are part of it)
+//	#205 15:35 27 Oct: #1083 11:35 24 Oct, 76h = 273600 s; #1084 13:20, 2h15m = 8100 s
+//
+// 13 changes, sorted: 6120 7500 8100 8280 75780 87720 [119400] 154800 169200
+// 175920 259200 273600 779400: median the 7th, 119400 s (33h10m); p90 the
+// ceil(0.9×13) = 12th, 273600 s (76h).
+//
+// frontend (deployments; 311 ends at 00:05 on 1 November in Berlin):
+//
+//	v4.7.3 22:05 30 Sep: #517 10:00 29 Sep, 36h05m = 129900 s; its commit 20:50, 1h15m = 4500 s
+//	v4.8.0 11:10 6 Oct:  #510 15:00 5 Oct, 20h10m = 72600 s; #511 09:40, 1h30m = 5400 s
+//	v4.8.1-rc failed 10:30 9 Oct
+//	v4.8.1 13:13 13 Oct: #512 16:00 8 Oct, 117h13m = 421980 s; v4.8.1-rc's commit 09:45 9 Oct,
+//	                     99h28m = 358080 s; 307's (staging) 09:30 10 Oct, 75h43m = 272580 s;
+//	                     #513 11:30, 1h43m = 6180 s
+//	v4.9.0 10:20 19 Oct: #515 14:00 16 Oct, 68h20m = 246000 s; its commit 08:45, 1h35m = 5700 s
+//	v4.9.1 16:35 26 Oct: a push at 17:00 25 Oct, 23h35m = 84900 s; its commit 14:50, 1h45m = 6300 s
+//
+// 12 changes, sorted: 4500 5400 5700 6180 6300 [72600 84900] 129900 246000
+// 272580 358080 421980: median (72600+84900)/2 = 78750 s; p90 the
+// ceil(0.9×12) = 11th, 358080 s (99h28m).
+//
+// Failed changes: none of either, 0 of 5. No incident names a deployment
+// of October in caused_by (backend v11.7.0 is September's and matches no
+// run); no commit is deployed twice, so there is no rollback; the failed
+// attempts come long after the success before them, outside the 24 h
+// window (run 203 4d22h37m after 202, deployment 306 2d23h20m after 305);
+// and the one incident of October on a track's components, the DNS
+// outage from 12:05 on 14 October (api, backend's), starts a week after
+// the live deployment, #202. Time to restore: that incident, resolved
+// at 13:45, is backend's only linked one: 100 minutes = 6000 s, 1
+// restore. frontend has no components and no incident names it: "—".
+func exCheckDelivery(t *testing.T, snap *snapshot.Snapshot) {
+	t.Helper()
+	f := func(v float64) *float64 { return &v }
+	week := 35.0 / 31 // 5 deployments in 31/7 weeks
+	type dep struct {
+		name, status string
+		changes      map[string]float64 // lead seconds by ref
+	}
+	run := func(n int, status string, changes map[string]float64) dep { return dep{exRunName(n), status, changes} }
+	ui := func(id int, ref, status string, changes map[string]float64) dep {
+		return dep{fmt.Sprintf("%s (%s)", ref, exSHA("ui", id)[:7]), status, changes}
+	}
+	short := func(sha string) string { return sha[:7] }
+	const ok, failed = snapshot.DeploySuccess, snapshot.DeployFailed
+	want := []struct {
+		track string
+		keys  snapshot.Keys
+		deps  []dep
+	}{
+		{"backend", snapshot.Keys{Deployments: 5, PerWeek: week, Changes: 13,
+			LeadTimeMedianSeconds: f(119400), LeadTimeP90Seconds: f(273600),
+			FailedChanges: 0, ChangeFailureRate: f(0), Restores: 1, TimeToRestoreSeconds: f(6000)}, []dep{
+			run(200, ok, map[string]float64{"#1098": 119400, "#1099": 7500}),
+			run(201, ok, map[string]float64{"#1089": 175920, "#1091": 87720, short(exSHA("server", 201)): 6120}),
+			run(202, ok, map[string]float64{"#1069": 75780, "#1070": 8280}),
+			run(203, failed, map[string]float64{}),
+			run(204, ok, map[string]float64{"#1080": 779400, "#1088": 259200, "#1081": 169200, "#1082": 154800}),
+			run(205, ok, map[string]float64{"#1083": 273600, "#1084": 8100}),
+		}},
+		{"frontend", snapshot.Keys{Deployments: 5, PerWeek: week, Changes: 12,
+			LeadTimeMedianSeconds: f(78750), LeadTimeP90Seconds: f(358080),
+			FailedChanges: 0, ChangeFailureRate: f(0)}, []dep{
+			ui(304, "v4.7.3", ok, map[string]float64{"#517": 129900, short(exSHA("ui", 304)): 4500}),
+			ui(305, "v4.8.0", ok, map[string]float64{"#510": 72600, "#511": 5400}),
+			ui(306, "v4.8.1-rc", failed, map[string]float64{}),
+			ui(308, "v4.8.1", ok, map[string]float64{"#512": 421980, short(exSHA("ui", 306)): 358080,
+				short(exSHA("ui", 307)): 272580, "#513": 6180}),
+			ui(309, "v4.9.0", ok, map[string]float64{"#515": 246000, short(exSHA("ui", 309)): 5700}),
+			ui(310, "v4.9.1", ok, map[string]float64{short(exHash("ui translations")): 84900, short(exSHA("ui", 310)): 6300}),
+		}},
+	}
+	for _, w := range want {
+		i := slices.IndexFunc(snap.Delivery, func(d snapshot.Delivery) bool { return d.Track == w.track && d.Provider == "" })
+		if i < 0 {
+			t.Errorf("no delivery entry for %s", w.track)
+			continue
+		}
+		d := snap.Delivery[i]
+		if d.LeadTimeFrom != "merge" || d.FailureWindowSeconds != 86400 {
+			t.Errorf("%s: lead time from %q, failure window %vs; want merge and 86400", w.track, d.LeadTimeFrom, d.FailureWindowSeconds)
+		}
+		if !exClose(d.Keys.PerWeek, w.keys.PerWeek) {
+			t.Errorf("%s: %v deployments a week, want %v", w.track, d.Keys.PerWeek, w.keys.PerWeek)
+		}
+		got := d.Keys
+		got.PerWeek = w.keys.PerWeek // compared above, to rounding
+		exJSONEqual(t, w.track+" keys", got, w.keys)
+		var deps []dep
+		for _, g := range d.Deployments {
+			if g.Failure != "" || g.Rollback {
+				t.Errorf("%s %s: failure %q, rollback %v; want neither", w.track, g.Name, g.Failure, g.Rollback)
+			}
+			c := map[string]float64{}
+			for _, ch := range g.Changes {
+				c[ch.Ref] = ch.LeadSeconds
+			}
+			deps = append(deps, dep{g.Name, g.Status, c})
+		}
+		if fmt.Sprint(deps) != fmt.Sprint(w.deps) {
+			t.Errorf("%s deployments and the lead seconds of their changes:\n%v\nwant\n%v", w.track, deps, w.deps)
+		}
+	}
+}
+
+// exGitHubOnly returns the entries of list without a provider: GitHub's.
+func exGitHubOnly[T any](list []T, provider func(T) string) []T {
+	var out []T
+	for _, e := range list {
+		if provider(e) == "" {
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 func exClose(a, b float64) bool { return math.Abs(a-b) <= 1e-9 }

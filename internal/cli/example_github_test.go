@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -35,6 +36,7 @@ type exGitHub struct {
 	mux      *http.ServeMux
 
 	issues      []exIssue
+	commits     map[string][]exCommit // by repository, oldest first
 	runs        []exRun
 	deployments []exDeployment
 	milestones  []exMilestone
@@ -53,6 +55,20 @@ type exIssue struct {
 	title   string
 	created time.Time
 	closed  *time.Time
+	// merge is a merged pull request's merge commit on main (its
+	// merged_at is closed); "" when it is open or was closed unmerged.
+	merge string
+	// head is a pull request's branch tip when it is on the history (a
+	// true merge); "" for a branch squashed away.
+	head string
+}
+
+// exCommit is a commit of a repository's history.
+type exCommit struct {
+	sha     string
+	parents []string
+	at      time.Time // author and committer date
+	message string
 }
 
 type exRun struct {
@@ -85,11 +101,57 @@ type exMilestone struct {
 	closedAt     *time.Time
 }
 
-func exRunID(n int) int64    { return 9000010000 + int64(n) }
-func exRunName(n int) string { return fmt.Sprintf("#%d (%s)", n, exSHA("server", n)[:7]) }
-func exSHA(repo string, n int) string {
-	sum := sha1.Sum([]byte(fmt.Sprintf("%s %d", repo, n)))
+func exRunID(n int) int64             { return 9000010000 + int64(n) }
+func exRunName(n int) string          { return fmt.Sprintf("#%d (%s)", n, exSHA("server", n)[:7]) }
+func exSHA(repo string, n int) string { return exHash(fmt.Sprintf("%s %d", repo, n)) }
+
+// exHash is a commit SHA named by key.
+func exHash(key string) string {
+	sum := sha1.Sum([]byte(key))
 	return hex.EncodeToString(sum[:])
+}
+
+// exHistory builds a repository's commits, oldest first, and the pull
+// requests merged into them.
+type exHistory struct {
+	f       *exGitHub
+	repo    string
+	main    string // the tip of main
+	commits []exCommit
+}
+
+func (h *exHistory) commit(sha, at, msg string, parents ...string) string {
+	h.commits = append(h.commits, exCommit{sha: sha, parents: parents, at: exUTC(at), message: msg})
+	return sha
+}
+
+// push adds a commit to main: a direct push, or a squash merge.
+func (h *exHistory) push(sha, at, msg string) string {
+	var parents []string
+	if h.main != "" {
+		parents = []string{h.main}
+	}
+	h.main = h.commit(sha, at, msg, parents...)
+	return sha
+}
+
+// squash merges pull request n into main as one commit at merged; sha ""
+// names the commit after the pull request.
+func (h *exHistory) squash(n int, sha, title, created, merged string) string {
+	if sha == "" {
+		sha = exHash(fmt.Sprintf("%s #%d", h.repo, n))
+	}
+	h.push(sha, merged, fmt.Sprintf("%s (#%d)", title, n))
+	h.f.pull(h.repo, n, title, created, merged, sha, "")
+	return sha
+}
+
+// merge merges pull request n, whose branch ends at tip, into main with a
+// merge commit at merged.
+func (h *exHistory) merge(n int, sha, title, created, merged, tip string) string {
+	h.main = h.commit(sha, merged, fmt.Sprintf("Merge pull request #%d\n\n%s", n, title), h.main, tip)
+	h.f.pull(h.repo, n, title, created, merged, sha, tip)
+	return sha
 }
 
 // newExGitHub returns the fake with the example's October data. The
@@ -104,9 +166,9 @@ func newExGitHub(token string) *exGitHub {
 		used:     map[string]int{},
 	}
 	next := map[string]int{"orbit-docs/server": 1000, "orbit-docs/ui": 500}
-	add := func(repo string, pr bool, n int, created, closed string) {
+	add := func(repo string, n int, created, closed string) {
 		for range n {
-			is := exIssue{repo: repo, number: next[repo], pr: pr, title: fmt.Sprintf("Issue %d", next[repo]), created: exUTC(created)}
+			is := exIssue{repo: repo, number: next[repo], title: fmt.Sprintf("Issue %d", next[repo]), created: exUTC(created)}
 			if closed != "" {
 				c := exUTC(closed)
 				is.closed = &c
@@ -118,32 +180,95 @@ func newExGitHub(token string) *exGitHub {
 	// orbit-docs/server issues: opened 7+5+1 = 13, closed 10+5+1 = 16,
 	// open at the end 40+7+1+1+1 = 50.
 	const srv, ui = "orbit-docs/server", "orbit-docs/ui"
-	add(srv, false, 40, "2026-06-10T10:00:00Z", "")
-	add(srv, false, 10, "2026-07-01T10:00:00Z", "2026-10-10T10:00:00Z")
-	add(srv, false, 7, "2026-10-02T09:00:00Z", "")
-	add(srv, false, 5, "2026-10-06T09:00:00Z", "2026-10-20T12:00:00Z")
-	add(srv, false, 1, "2026-09-30T22:30:00Z", "")                     // 00:30 on 1 October in Berlin: October's
-	add(srv, false, 1, "2026-09-30T21:30:00Z", "")                     // 23:30 on 30 September: open at the end only
-	add(srv, false, 1, "2026-10-31T23:30:00Z", "")                     // 00:30 on 1 November: not October's
-	add(srv, false, 1, "2026-09-01T10:00:00Z", "2026-10-31T22:59:59Z") // closed in October's last second
-	add(srv, false, 1, "2026-09-01T10:00:00Z", "2026-10-31T23:00:00Z") // closed at the end: still open then
-	add(srv, false, 2, "2026-05-01T10:00:00Z", "2026-08-01T10:00:00Z")
-	// Pull requests: opened 20+2+1 = 23, closed 20+3 = 23, open at the end
-	// 2+1+1 = 4.
-	add(srv, true, 20, "2026-10-08T10:00:00Z", "2026-10-09T10:00:00Z")
-	add(srv, true, 3, "2026-09-25T10:00:00Z", "2026-10-02T10:00:00Z")
-	add(srv, true, 2, "2026-10-28T10:00:00Z", "")
-	add(srv, true, 1, "2026-08-15T10:00:00Z", "")
-	add(srv, true, 1, "2026-10-31T22:30:00Z", "2026-10-31T23:10:00Z") // closed after midnight in Berlin
+	add(srv, 40, "2026-06-10T10:00:00Z", "")
+	add(srv, 10, "2026-07-01T10:00:00Z", "2026-10-10T10:00:00Z")
+	add(srv, 7, "2026-10-02T09:00:00Z", "")
+	add(srv, 5, "2026-10-06T09:00:00Z", "2026-10-20T12:00:00Z")
+	add(srv, 1, "2026-09-30T22:30:00Z", "")                     // 00:30 on 1 October in Berlin: October's
+	add(srv, 1, "2026-09-30T21:30:00Z", "")                     // 23:30 on 30 September: open at the end only
+	add(srv, 1, "2026-10-31T23:30:00Z", "")                     // 00:30 on 1 November: not October's
+	add(srv, 1, "2026-09-01T10:00:00Z", "2026-10-31T22:59:59Z") // closed in October's last second
+	add(srv, 1, "2026-09-01T10:00:00Z", "2026-10-31T23:00:00Z") // closed at the end: still open then
+	add(srv, 2, "2026-05-01T10:00:00Z", "2026-08-01T10:00:00Z")
 	// orbit-docs/ui: issues opened 3+2 = 5, closed 3+1 = 4, open at the
-	// end 4+2+1 (#431) = 7; pull requests 7, 6 and 1.
-	add(ui, false, 4, "2026-04-01T10:00:00Z", "")
-	add(ui, false, 3, "2026-10-12T08:00:00Z", "2026-10-15T08:00:00Z")
-	add(ui, false, 2, "2026-10-21T08:00:00Z", "")
-	add(ui, false, 1, "2026-08-01T10:00:00Z", "2026-10-03T10:00:00Z")
-	add(ui, true, 6, "2026-10-05T08:00:00Z", "2026-10-05T18:00:00Z")
-	add(ui, true, 1, "2026-10-30T08:00:00Z", "")
+	// end 4+2+1 (#431) = 7.
+	add(ui, 4, "2026-04-01T10:00:00Z", "")
+	add(ui, 3, "2026-10-12T08:00:00Z", "2026-10-15T08:00:00Z")
+	add(ui, 2, "2026-10-21T08:00:00Z", "")
+	add(ui, 1, "2026-08-01T10:00:00Z", "2026-10-03T10:00:00Z")
 	f.issues = append(f.issues, exIssue{repo: ui, number: 431, title: "Cut frontend release time below one hour", created: exUTC("2026-09-02T10:00:00Z")})
+
+	// The histories of main, oldest first, with the pull requests merged
+	// into them; the pull requests closed unmerged or still open follow.
+	// Run n of deploy.yml deploys exSHA("server", n), the tip of its
+	// branch when it started; deployment n of orbit-docs/ui deploys
+	// exSHA("ui", n), a commit made shortly before its creation.
+	//
+	// orbit-docs/server pull requests: opened in October 20 (#1069-#1088)
+	// + 2 (#1092, #1093) + 1 (#1095, merged at 00:10 on 1 November in
+	// Berlin) = 23; closed in October 20 + 3 (#1089-#1091, opened in
+	// September) = 23; open at the end #1092, #1093, #1094 and #1095 = 4.
+	// #1096-#1100 were opened and closed before October.
+	s := &exHistory{f: f, repo: srv}
+	s.squash(1096, "", "Pin gunicorn to 23.0", "2026-08-24T09:00:00Z", "2026-08-26T14:00:00Z") // before the look-back
+	s.squash(1097, exSHA("server", 199), "Django 5.1: settings", "2026-09-08T10:00:00Z", "2026-09-10T09:40:00Z")
+	s.squash(1098, "", "Retry webhook deliveries", "2026-09-28T10:00:00Z", "2026-09-29T13:00:00Z")
+	s.squash(1099, exSHA("server", 200), "Django 5.1: middleware", "2026-09-30T09:00:00Z", "2026-09-30T20:05:00Z") // 22:05 on 30 September in Berlin
+	s.squash(1089, "", "Paginate the search API", "2026-09-25T10:00:00Z", "2026-10-01T09:30:00Z")
+	s.squash(1091, "", "Drop Python 3.10", "2026-09-25T10:00:00Z", "2026-10-02T10:00:00Z")
+	s.push(exSHA("server", 201), "2026-10-03T08:40:00Z", "Release 11.8.0") // a direct push to main
+	s.squash(1069, "", "Cache rendered navigation", "2026-10-05T09:00:00Z", "2026-10-06T15:00:00Z")
+	s.squash(1070, exSHA("server", 202), "Rate-limit anonymous API tokens", "2026-10-06T08:00:00Z", "2026-10-07T09:45:00Z")
+	s.squash(1080, exSHA("server", 203), "Bump the python group with 8 updates", "2026-10-09T10:00:00Z", "2026-10-12T09:30:00Z")
+	// feature/search branches off at run 203's commit; run 207 ran on it.
+	b1 := s.commit(exHash("server search 1"), "2026-10-14T16:00:00Z", "Search: facet model", exSHA("server", 203))
+	b2 := s.commit(exSHA("server", 207), "2026-10-15T09:50:00Z", "Search: facet API", b1)
+	b3 := s.commit(exHash("server search 3"), "2026-10-16T12:00:00Z", "Search: review fixes", b2)
+	s.squash(1088, "", "Document API pagination", "2026-10-16T09:00:00Z", "2026-10-18T10:00:00Z")
+	s.squash(1081, "", "Fix the migration lock timeout", "2026-10-13T09:00:00Z", "2026-10-19T11:00:00Z")
+	s.merge(1082, exSHA("server", 204), "Faceted search", "2026-10-14T17:00:00Z", "2026-10-19T15:00:00Z", b3) // a true merge
+	s.squash(1083, "", "Stream large exports", "2026-10-22T10:00:00Z", "2026-10-24T11:35:00Z")
+	s.squash(1084, exSHA("server", 205), "Django 5.1: remove the shims", "2026-10-26T09:00:00Z", "2026-10-27T13:20:00Z")
+	s.squash(1086, "", "Faster sitemap", "2026-10-28T09:00:00Z", "2026-10-30T10:00:00Z")
+	s.squash(1087, exSHA("server", 206), "Log slow queries", "2026-10-31T09:00:00Z", "2026-10-31T22:20:00Z")
+	s.squash(1095, exSHA("server", 208), "Halloween banner off", "2026-10-31T22:30:00Z", "2026-10-31T23:10:00Z") // 00:10 on 1 November in Berlin
+	f.pull(srv, 1071, "Try uvloop", "2026-10-07T14:00:00Z", "2026-10-10T16:00:00Z", "", "")
+	for n := 1072; n <= 1079; n++ { // superseded by the grouped update #1080
+		f.pull(srv, n, fmt.Sprintf("Bump dependency %d", n-1071), "2026-10-08T10:00:00Z", "2026-10-09T10:00:00Z", "", "")
+	}
+	f.pull(srv, 1085, "Experiment: async views", "2026-10-23T09:00:00Z", "2026-10-24T15:00:00Z", "", "")
+	f.pull(srv, 1090, "Search by author", "2026-09-25T10:00:00Z", "2026-10-01T16:00:00Z", "", "")
+	f.pull(srv, 1092, "Upgrade Celery", "2026-10-28T10:00:00Z", "", "", "")
+	f.pull(srv, 1093, "Per-project rate limits", "2026-10-28T10:00:00Z", "", "", "")
+	f.pull(srv, 1094, "Draft: multi-region", "2026-08-15T10:00:00Z", "", "", "")
+	f.pull(srv, 1100, "Try PyPy", "2026-08-01T10:00:00Z", "2026-08-10T10:00:00Z", "", "") // before the look-back
+
+	// orbit-docs/ui pull requests: opened in October 6 (#510-#515) + 1
+	// (#516) = 7, closed 6, open at the end 1; #517-#519 were opened and
+	// closed before October.
+	u := &exHistory{f: f, repo: ui}
+	u.push(exSHA("ui", 301), "2026-08-01T09:30:00Z", "Release v4.5.0")
+	u.squash(518, "", "Print styles", "2026-08-18T10:00:00Z", "2026-08-19T15:00:00Z") // before the look-back
+	u.push(exSHA("ui", 302), "2026-08-20T09:30:00Z", "Release v4.6.0")
+	u.push(exSHA("ui", 303), "2026-09-05T09:30:00Z", "Release v4.7.0")
+	u.squash(517, "", "Sidebar keyboard navigation", "2026-09-24T10:00:00Z", "2026-09-29T10:00:00Z")
+	u.push(exSHA("ui", 304), "2026-09-30T20:50:00Z", "Release v4.7.3")
+	u.squash(510, "", "Dark mode for code blocks", "2026-10-02T09:00:00Z", "2026-10-05T15:00:00Z")
+	u.squash(511, exSHA("ui", 305), "Release v4.8.0", "2026-10-06T08:00:00Z", "2026-10-06T09:40:00Z")
+	u.squash(512, "", "Fix search box focus", "2026-10-07T10:00:00Z", "2026-10-08T16:00:00Z")
+	u.push(exSHA("ui", 306), "2026-10-09T09:45:00Z", "Release v4.8.1-rc") // failed in production
+	u.push(exSHA("ui", 307), "2026-10-10T09:30:00Z", "Fix asset hashing") // tried in staging
+	u.squash(513, exSHA("ui", 308), "Release v4.8.1", "2026-10-12T16:00:00Z", "2026-10-13T11:30:00Z")
+	u.squash(515, "", "Lazy-load the version switcher", "2026-10-15T09:00:00Z", "2026-10-16T14:00:00Z")
+	u.push(exSHA("ui", 309), "2026-10-19T08:45:00Z", "Release v4.9.0")
+	u.push(exHash("ui translations"), "2026-10-25T17:00:00Z", "Update translations")
+	u.push(exSHA("ui", 310), "2026-10-26T14:50:00Z", "Release v4.9.1")
+	u.push(exSHA("ui", 311), "2026-10-31T22:30:00Z", "Release v4.9.2")
+	u.push(exSHA("ui", 312), "2026-11-02T08:50:00Z", "Release v4.10.0")
+	f.pull(ui, 514, "Experiment: prefetch on hover", "2026-10-11T09:00:00Z", "2026-10-12T17:00:00Z", "", "")
+	f.pull(ui, 516, "Search result previews", "2026-10-30T08:00:00Z", "", "", "")
+	f.pull(ui, 519, "Try a CSS framework", "2026-08-01T10:00:00Z", "2026-08-05T12:00:00Z", "", "") // before the look-back
+	f.commits = map[string][]exCommit{srv: s.commits, ui: u.commits}
 
 	// Runs of deploy.yml in orbit-docs/server. The collector asks for
 	// successful runs on main created from 14 days before October to its
@@ -205,10 +330,23 @@ func newExGitHub(token string) *exGitHub {
 	f.mux.HandleFunc("GET /api/v3/repos/{owner}/{repo}/deployments/{id}/statuses", f.handle("statuses", "core", f.listStatuses))
 	f.mux.HandleFunc("GET /api/v3/repos/{owner}/{repo}/milestones/{n}", f.handle("milestone", "core", f.getMilestone))
 	f.mux.HandleFunc("GET /api/v3/repos/{owner}/{repo}/issues/{n}", f.handle("issue", "core", f.getIssue))
+	f.mux.HandleFunc("GET /api/v3/repos/{owner}/{repo}/pulls", f.handle("pulls", "core", f.listPulls))
+	f.mux.HandleFunc("GET /api/v3/repos/{owner}/{repo}/compare/{basehead}", f.handle("compare", "core", f.compare))
 	f.mux.HandleFunc("/", f.handle("other", "core", func(*http.Request) (any, string, *exAPIError) {
 		return nil, "", &exAPIError{http.StatusNotFound, `{"message":"Not Found","documentation_url":"https://docs.github.com/rest","status":"404"}`}
 	}))
 	return f
+}
+
+// pull adds a pull request: closed "" while open, merge its merge commit
+// when merged, head its branch tip when that is on the history.
+func (f *exGitHub) pull(repo string, n int, title, created, closed, merge, head string) {
+	is := exIssue{repo: repo, number: n, pr: true, title: title, created: exUTC(created), merge: merge, head: head}
+	if closed != "" {
+		c := exUTC(closed)
+		is.closed = &c
+	}
+	f.issues = append(f.issues, is)
 }
 
 func (f *exGitHub) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.mux.ServeHTTP(w, r) }
@@ -462,10 +600,10 @@ func exIssueJSON(is exIssue) map[string]any {
 	if is.pr {
 		kind = "pull"
 	}
-	state, updated := "open", is.created
+	state := "open"
 	var closed, reason any
 	if is.closed != nil {
-		state, updated, closed, reason = "closed", *is.closed, *is.closed, "completed"
+		state, closed, reason = "closed", *is.closed, "completed"
 	}
 	m := map[string]any{
 		"url": fmt.Sprintf("%s/issues/%d", api, is.number), "repository_url": api,
@@ -473,7 +611,7 @@ func exIssueJSON(is exIssue) map[string]any {
 		"id":       int64(is.number) * 1009, "node_id": "I_kwDO" + strconv.Itoa(is.number), "number": is.number,
 		"title": is.title, "user": exUser("sam-lindqvist", 5001), "labels": []any{}, "state": state, "locked": false,
 		"assignee": nil, "assignees": []any{}, "milestone": nil, "comments": 2,
-		"created_at": is.created, "updated_at": updated, "closed_at": closed, "state_reason": reason,
+		"created_at": is.created, "updated_at": is.updated(), "closed_at": closed, "state_reason": reason,
 		"author_association": "MEMBER", "body": "",
 	}
 	if is.pr {
@@ -481,7 +619,7 @@ func exIssueJSON(is exIssue) map[string]any {
 		m["pull_request"] = map[string]any{
 			"url":      fmt.Sprintf("%s/pulls/%d", api, is.number),
 			"html_url": fmt.Sprintf("https://github.com/%s/pull/%d", is.repo, is.number),
-			"diff_url": fmt.Sprintf("https://github.com/%s/pull/%d.diff", is.repo, is.number), "merged_at": closed,
+			"diff_url": fmt.Sprintf("https://github.com/%s/pull/%d.diff", is.repo, is.number), "merged_at": is.mergedAt(),
 		}
 	}
 	return m
@@ -640,4 +778,198 @@ func (f *exGitHub) getIssue(r *http.Request) (any, string, *exAPIError) {
 		}
 	}
 	return nil, "", exNotFound()
+}
+
+// mergedAt is a pull request's merged_at: its closing time when merged.
+func (is exIssue) mergedAt() any {
+	if is.merge == "" || is.closed == nil {
+		return nil
+	}
+	return *is.closed
+}
+
+// updated is an issue's updated_at: its closing, or else its creation.
+func (is exIssue) updated() time.Time {
+	if is.closed != nil {
+		return *is.closed
+	}
+	return is.created
+}
+
+// listPulls answers GET /repos/{o}/{r}/pulls with its state filter (open
+// by default, closed, all) and its sort by creation (the default, newest
+// first) or last update (oldest first unless direction=desc).
+func (f *exGitHub) listPulls(r *http.Request) (any, string, *exAPIError) {
+	repo := r.PathValue("owner") + "/" + r.PathValue("repo")
+	if _, ok := f.commits[repo]; !ok {
+		return nil, "", exNotFound()
+	}
+	q := r.URL.Query()
+	state := q.Get("state")
+	if state == "" {
+		state = "open"
+	}
+	key := func(is exIssue) time.Time { return is.created }
+	switch q.Get("sort") {
+	case "", "created":
+	case "updated":
+		key = exIssue.updated
+	default:
+		return nil, "", &exAPIError{http.StatusUnprocessableEntity, `{"message":"Validation Failed","status":"422"}`}
+	}
+	desc := q.Get("direction") == "desc" || q.Get("direction") == "" && (q.Get("sort") == "" || q.Get("sort") == "created")
+	var match []exIssue
+	for _, is := range f.issues {
+		open := is.closed == nil
+		if is.repo == repo && is.pr && (state == "all" || state == "open" && open || state == "closed" && !open) {
+			match = append(match, is)
+		}
+	}
+	slices.SortStableFunc(match, func(a, b exIssue) int {
+		if desc {
+			return key(b).Compare(key(a))
+		}
+		return key(a).Compare(key(b))
+	})
+	page, link := exPage(r, match, f.pageSize)
+	out := make([]any, len(page))
+	for i, is := range page {
+		out[i] = exPullJSON(is)
+	}
+	return out, link, nil
+}
+
+func exPullJSON(is exIssue) map[string]any {
+	api := "https://api.github.com/repos/" + is.repo
+	web := fmt.Sprintf("https://github.com/%s/pull/%d", is.repo, is.number)
+	self := fmt.Sprintf("%s/pulls/%d", api, is.number)
+	owner, name, _ := strings.Cut(is.repo, "/")
+	state := "open"
+	var closed, mergeSHA any
+	if is.closed != nil {
+		state, closed = "closed", *is.closed
+		// GitHub keeps the test merge commit of a pull request closed
+		// unmerged: only merged_at tells the two apart.
+		mergeSHA = exHash(fmt.Sprintf("%s test merge #%d", is.repo, is.number))
+	}
+	if is.merge != "" {
+		mergeSHA = is.merge
+	}
+	head := is.head
+	if head == "" {
+		head = exHash(fmt.Sprintf("%s head #%d", is.repo, is.number))
+	}
+	branch := fmt.Sprintf("pr-%d", is.number)
+	repo := map[string]any{"id": map[string]int{"server": 70001, "ui": 70002}[name], "name": name, "full_name": is.repo, "private": false,
+		"owner": exUser(owner, 9100), "html_url": "https://github.com/" + is.repo, "url": api}
+	ref := func(ref, sha string) map[string]any {
+		return map[string]any{"label": owner + ":" + ref, "ref": ref, "sha": sha, "user": exUser(owner, 9100), "repo": repo}
+	}
+	return map[string]any{
+		"url": self, "id": int64(is.number) * 2003, "node_id": "PR_kwDO" + strconv.Itoa(is.number),
+		"html_url": web, "diff_url": web + ".diff", "patch_url": web + ".patch",
+		"issue_url": fmt.Sprintf("%s/issues/%d", api, is.number), "number": is.number, "state": state, "locked": false,
+		"title": is.title, "user": exUser("sam-lindqvist", 5001), "body": nil,
+		"created_at": is.created, "updated_at": is.updated(), "closed_at": closed, "merged_at": is.mergedAt(),
+		"merge_commit_sha": mergeSHA, "assignee": nil, "assignees": []any{}, "requested_reviewers": []any{},
+		"requested_teams": []any{}, "labels": []any{}, "milestone": nil, "draft": false,
+		"commits_url": self + "/commits", "review_comments_url": self + "/comments",
+		"review_comment_url": api + "/pulls/comments{/number}", "comments_url": fmt.Sprintf("%s/issues/%d/comments", api, is.number),
+		"statuses_url": api + "/statuses/" + head,
+		"head":         ref(branch, head), "base": ref("main", exHash(fmt.Sprintf("%s base #%d", is.repo, is.number))),
+		"author_association": "MEMBER", "auto_merge": nil, "active_lock_reason": nil,
+	}
+}
+
+// compare answers GET /repos/{o}/{r}/compare/{base}...{head} as GitHub does
+// for paged requests: the commits reachable from head and not from base,
+// oldest first, one page of them, with the files on the first page only.
+func (f *exGitHub) compare(r *http.Request) (any, string, *exAPIError) {
+	repo := r.PathValue("owner") + "/" + r.PathValue("repo")
+	base, head, ok := strings.Cut(r.PathValue("basehead"), "...")
+	commits := f.commits[repo]
+	find := func(sha string) int {
+		return slices.IndexFunc(commits, func(c exCommit) bool { return c.sha == sha })
+	}
+	b, h := find(base), find(head)
+	if !ok || b < 0 || h < 0 {
+		return nil, "", exNotFound()
+	}
+	ancestors := func(i int) map[string]bool {
+		got := map[string]bool{}
+		for stack := []string{commits[i].sha}; len(stack) > 0; {
+			sha := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			if j := find(sha); j >= 0 && !got[sha] {
+				got[sha] = true
+				stack = append(stack, commits[j].parents...)
+			}
+		}
+		return got
+	}
+	fromBase, fromHead := ancestors(b), ancestors(h)
+	var ahead []exCommit
+	behind, mergeBase := 0, -1
+	for i, c := range commits { // the history is oldest first
+		switch {
+		case fromHead[c.sha] && !fromBase[c.sha]:
+			ahead = append(ahead, c)
+		case fromBase[c.sha] && !fromHead[c.sha]:
+			behind++
+		case fromBase[c.sha]:
+			mergeBase = i
+		}
+	}
+	status := "diverged"
+	switch {
+	case len(ahead) == 0 && behind == 0:
+		status = "identical"
+	case behind == 0:
+		status = "ahead"
+	case len(ahead) == 0:
+		status = "behind"
+	}
+	page, link := exPage(r, ahead, f.pageSize)
+	out := make([]any, len(page))
+	for i, c := range page {
+		out[i] = exCommitJSON(repo, c)
+	}
+	web := "https://github.com/" + repo + "/compare/" + base + "..." + head
+	owner, _, _ := strings.Cut(repo, "/")
+	m := map[string]any{
+		"url":      "https://api.github.com/repos/" + repo + "/compare/" + base + "..." + head,
+		"html_url": web, "diff_url": web + ".diff", "patch_url": web + ".patch",
+		"permalink_url": "https://github.com/" + repo + "/compare/" + owner + ":" + base[:7] + "..." + owner + ":" + head[:7],
+		"base_commit":   exCommitJSON(repo, commits[b]),
+		"status":        status, "ahead_by": len(ahead), "behind_by": behind, "total_commits": len(ahead),
+		"commits": out,
+	}
+	if mergeBase >= 0 {
+		m["merge_base_commit"] = exCommitJSON(repo, commits[mergeBase])
+	}
+	if p := r.URL.Query().Get("page"); p == "" || p == "1" {
+		m["files"] = []any{}
+	}
+	return m, link, nil
+}
+
+func exCommitJSON(repo string, c exCommit) map[string]any {
+	api := "https://api.github.com/repos/" + repo
+	person := map[string]any{"name": "Sam Lindqvist", "email": "sam@orbitdocs.example", "date": c.at}
+	parents := make([]any, len(c.parents))
+	for i, p := range c.parents {
+		parents[i] = map[string]any{"url": api + "/commits/" + p, "sha": p, "html_url": "https://github.com/" + repo + "/commit/" + p}
+	}
+	tree := exHash("tree " + c.sha)
+	return map[string]any{
+		"url": api + "/commits/" + c.sha, "sha": c.sha, "node_id": "C_kwDO" + c.sha[:16],
+		"html_url": "https://github.com/" + repo + "/commit/" + c.sha, "comments_url": api + "/commits/" + c.sha + "/comments",
+		"commit": map[string]any{
+			"url": api + "/git/commits/" + c.sha, "author": person, "committer": person, "message": c.message,
+			"tree":          map[string]any{"url": api + "/git/trees/" + tree, "sha": tree},
+			"comment_count": 0,
+			"verification":  map[string]any{"verified": false, "reason": "unsigned", "signature": nil, "payload": nil},
+		},
+		"author": exUser("sam-lindqvist", 5001), "committer": exUser("sam-lindqvist", 5001), "parents": parents,
+	}
 }
