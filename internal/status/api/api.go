@@ -18,6 +18,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -410,7 +411,7 @@ func (b *builder) incident(inc *content.Incident) Incident {
 		state = next
 		at := b.stamp(u.At)
 		updates = append(updates, IncidentUpdate{
-			ID: ID("update", inc.Slug+"/"+strconv.Itoa(k)), Status: u.Status, Body: u.Body,
+			ID: ID("update", inc.Slug+"/"+strconv.Itoa(k)), Status: u.Status, Body: unwrap(u.Body),
 			IncidentID: id, CreatedAt: at, UpdatedAt: at, DisplayAt: at,
 			AffectedComponents: aff, DeliverNotifications: true,
 		})
@@ -475,7 +476,7 @@ func (b *builder) maintenance(m *content.Maintenance) ScheduledMaintenance {
 		}
 		at := b.stamp(u.At)
 		updates = append(updates, IncidentUpdate{
-			ID: ID("update", key), Status: u.Status, Body: u.Body,
+			ID: ID("update", key), Status: u.Status, Body: unwrap(u.Body),
 			IncidentID: id, CreatedAt: at, UpdatedAt: at, DisplayAt: at,
 			AffectedComponents: aff, DeliverNotifications: true,
 		})
@@ -511,3 +512,34 @@ func nonNil[T any](s []T) []T {
 // PageObject returns the page object the documents share, for documents
 // beside them (announcements.json) that describe the same page.
 func PageObject(cfg *config.Config, p *status.Page) Page { return newBuilder(cfg, p).page }
+
+// unwrap joins the lines of each paragraph of a markdown update body, as
+// markdown reads them: a YAML block keeps the writer's line breaks, and a
+// reader of the API (a chat bot, a Statuspage client) would show them as
+// hard breaks. Paragraphs stay apart, and list items keep their lines.
+func unwrap(body string) string {
+	var out []string
+	for _, para := range strings.Split(strings.ReplaceAll(strings.TrimSpace(body), "\r\n", "\n"), "\n\n") {
+		var b strings.Builder
+		for i, line := range strings.Split(para, "\n") {
+			line = strings.TrimSpace(line)
+			if line == "" {
+				continue
+			}
+			if i > 0 && b.Len() > 0 {
+				if listItem.MatchString(line) {
+					b.WriteString("\n")
+				} else {
+					b.WriteString(" ")
+				}
+			}
+			b.WriteString(line)
+		}
+		if b.Len() > 0 {
+			out = append(out, b.String())
+		}
+	}
+	return strings.Join(out, "\n\n")
+}
+
+var listItem = regexp.MustCompile(`^([-*+]|\d+[.)])\s`)
