@@ -67,17 +67,17 @@ func exCheckReportPage(t *testing.T, page []byte) {
 		}
 	}
 
-	// Uptime: availability, target, error budget left, coverage; and the
-	// days that were not 100%.
+	// Uptime: availability, target, error budget left (with the precision
+	// of the text's figures), coverage; and the days that were not 100%.
 	uptime := section("uptime-section", "Uptime")
 	rows := exRows(uptime)
 	for name, want := range map[string][]string{
-		"Documentation sites":  {"99.95%", "99.90%", "55%", "100.00%"},
-		"API":                  {"99.97%", "99.90%", "73%", "100.00%"},
-		"Search":               {"100.00%", "99.50%", "100%", "99.73% (partial data)"},
-		"Documentation builds": {"99.73%", "99.00%", "73%", "100.00%"},
-		"DNS":                  {"99.77%", "99.95%", "-348%", "100.00%"},
-		"Database":             {"100.00%", "99.90%", "100%", "100.00%"},
+		"Documentation sites":  {"99.95%", "99.90%", "55.25%", "100.00%"},
+		"API":                  {"99.97%", "99.90%", "73.15%", "100.00%"},
+		"Search":               {"100.00%", "99.50%", "100.00%", "99.73% (partial data)"},
+		"Documentation builds": {"99.73%", "99.00%", "73.15%", "100.00%"},
+		"DNS":                  {"99.77%", "99.95%", "-347.43%", "100.00%"},
+		"Database":             {"100.00%", "99.90%", "100.00%", "100.00%"},
 	} {
 		if got := strings.Join(rows[name], "|"); got != strings.Join(want, "|") {
 			t.Errorf("uptime row %s: %q, want %q", name, got, strings.Join(want, "|"))

@@ -79,6 +79,9 @@ type GoalView struct {
 	content.Goal
 	StatusLabel string
 	Tracker     *snapshot.Goal
+	// Mismatch says how the tracker disagrees with the goal's status ("the
+	// milestone is still open"), or "".
+	Mismatch string
 	// Progress is "3/5 closed" for milestones.
 	Progress string
 }
@@ -324,6 +327,11 @@ func (s *Site) goalView(g content.Goal, snap *snapshot.Snapshot) GoalView {
 			if t.Kind == "milestone" && t.Total > 0 {
 				gv.Progress = fmt.Sprintf("%d/%d issues closed", t.Closed, t.Total)
 			}
+			// A goal reviewed as done whose tracker still says open is
+			// worth a second look, by the writer and the reader.
+			if g.Status == "done" && t.State == "open" {
+				gv.Mismatch = "the " + t.Kind + " is still open"
+			}
 		}
 	}
 	return gv
@@ -504,7 +512,9 @@ func (s *Site) uptimeRows(snap *snapshot.Snapshot) []UptimeRow {
 			row.MeetsSLO = a.Ratio != nil && *a.Ratio >= a.SLO
 		}
 		if a.ErrorBudgetRemaining != nil {
-			row.Budget = snapshot.FormatPercent(*a.ErrorBudgetRemaining, 0)
+			// The same precision as the figure uptime.<id>.budget, so the
+			// table and the text never disagree.
+			row.Budget = snapshot.FormatPercent(*a.ErrorBudgetRemaining, s.cfg.PercentPrecision)
 			row.BudgetLeft = math.Max(0, math.Min(1, *a.ErrorBudgetRemaining))
 		}
 		for _, d := range a.Daily {
@@ -528,7 +538,14 @@ func (s *Site) uptimeRows(snap *snapshot.Snapshot) []UptimeRow {
 		if len(a.Excluded) > 0 {
 			var parts []string
 			for _, e := range a.Excluded {
-				parts = append(parts, fmt.Sprintf("%s (%s)", e.Reason, snapshot.FormatDuration(e.End.Sub(e.Start))))
+				took := snapshot.FormatDuration(e.End.Sub(e.Start))
+				// collect names a maintenance window "maintenance: <title>";
+				// the label already says what it is.
+				if title, ok := strings.CutPrefix(e.Reason, "maintenance: "); ok {
+					parts = append(parts, fmt.Sprintf("%s (maintenance, %s)", title, took))
+				} else {
+					parts = append(parts, fmt.Sprintf("%s (%s)", e.Reason, took))
+				}
 			}
 			row.ExcludedFor = strings.Join(parts, "; ")
 		}

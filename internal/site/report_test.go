@@ -38,7 +38,7 @@ func TestReportSections(t *testing.T) {
 		`<h2 id="uptime">Uptime</h2>`,
 		`<th scope="row">Public API</th><td class="misses">99.77%</td><td>99.90%</td>`,
 		`<th scope="row">Mail relay</th><td class="">no data</td>`,
-		`Excluded maintenance: Postgres 16 switch-over (2h)`,
+		`Left out of the availability: Postgres 16 switch-over (2h)`,
 		`<li class="day down" title="2026-10-14: 93.06%">`,
 		`<li class="day none" title="2026-10-21: no data">`,
 		`title="2026-10-05: 99.90% (data for 75% of the day)"`,
