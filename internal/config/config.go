@@ -226,6 +226,13 @@ type Track struct {
 	// OutlierFactor marks a release as an outlier when it took longer than
 	// this multiple of the median (default 3).
 	OutlierFactor float64 `toml:"outlier_factor"`
+	// Target is the duration the team aims to release within, as a Go
+	// duration ("3h"): the report then says "4 of 5 under 3h". Empty
+	// means the report measures against the outlier threshold.
+	Target string `toml:"target"`
+	// ShowMean adds the mean duration to the report's sentence, for teams
+	// that quote averages.
+	ShowMean bool `toml:"show_mean"`
 }
 
 // Source kinds of a release track.
@@ -260,6 +267,13 @@ func (t Track) Location() string {
 		return t.Project
 	}
 	return t.Repository
+}
+
+// TargetDuration returns the track's target, 0 when it has none
+// (Validate has checked the value).
+func (t Track) TargetDuration() time.Duration {
+	d, _ := time.ParseDuration(t.Target)
+	return d
 }
 
 // Window returns the track's failure window (DefaultFailureWindow when
@@ -563,6 +577,11 @@ func (c *Config) validate(p *diag.List) {
 		for _, id := range t.Components {
 			if !comps[id] {
 				p.Addf(c.Path, at(key+".components"), "track %q: unknown component %q", t.ID, id)
+			}
+		}
+		if t.Target != "" {
+			if d, err := time.ParseDuration(t.Target); err != nil || d <= 0 {
+				p.Addf(c.Path, at(key+".target"), "track %q: target %q is not a positive duration such as \"3h\"", t.ID, t.Target)
 			}
 		}
 		if t.FailureWindow != "" {

@@ -166,6 +166,7 @@ func TestGitLab(t *testing.T) {
 		`testdata/invalid-gitlab.toml:24: track "gl": workflow is a GitHub setting; a GitLab track uses source = "pipelines" with branch`,
 		`testdata/invalid-gitlab.toml:25: track "gl": unknown component "dns"`,
 		`testdata/invalid-gitlab.toml:26: track "gl": failure_window "0s" is not a positive duration such as "24h"`,
+		`testdata/invalid-gitlab.toml:27: track "gl": target "soon" is not a positive duration such as "3h"`,
 	}
 	if err == nil {
 		t.Fatal("invalid-gitlab.toml loaded")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bulletin-dev/bulletin/internal/chart"
+	"github.com/bulletin-dev/bulletin/internal/config"
 	"github.com/bulletin-dev/bulletin/internal/content"
 	"github.com/bulletin-dev/bulletin/internal/diag"
 	"github.com/bulletin-dev/bulletin/internal/digest"
@@ -413,7 +414,7 @@ func (s *Site) trackViews(snap *snapshot.Snapshot) []TrackView {
 			r := byName[name]
 			tv.Outliers = append(tv.Outliers, OutlierView{Name: name, Duration: fmtSeconds(r.DurationSeconds), URL: r.URL})
 		}
-		tv.Sentence = releaseSentence(t)
+		tv.Sentence = releaseSentence(t, s.trackConfig(t.Track))
 		if len(t.Releases) > 0 {
 			rels := slices.Clone(t.Releases)
 			sort.SliceStable(rels, func(i, j int) bool { return rels[i].Start.Before(rels[j].Start) })
@@ -441,7 +442,10 @@ func (s *Site) trackViews(snap *snapshot.Snapshot) []TrackView {
 
 // releaseSentence says what a track's month looked like in the words the
 // seed reports use: "4 of 5 releases took under 3h; 1 outlier took 1d."
-func releaseSentence(t snapshot.Track) string {
+// With a target the count is against it ("4 of 5 under 3h; 1 over,
+// taking 1d"), a threshold the team chose rather than one derived from
+// the median; with ShowMean the mean is stated too.
+func releaseSentence(t snapshot.Track, cfg config.Track) string {
 	sum := t.Summary
 	if sum.Count == 0 {
 		return fmt.Sprintf("No %s releases this month.", t.Name)
@@ -449,21 +453,52 @@ func releaseSentence(t snapshot.Track) string {
 	if sum.Count == 1 {
 		return fmt.Sprintf("1 %s release, taking %s.", t.Name, fmtSeconds(sum.MaxSeconds))
 	}
-	threshold := sum.MedianSeconds * sum.OutlierFactor
-	under := 0
-	for _, r := range t.Releases {
-		if r.DurationSeconds <= threshold {
-			under++
-		}
-	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d %s releases, median %s, 90%% within %s.", sum.Count, t.Name, fmtSeconds(sum.MedianSeconds), fmtSeconds(sum.P90Seconds))
-	if n := len(sum.Outliers); n > 0 {
-		fmt.Fprintf(&b, " %d of %d took under %s; %d outlier%s, the slowest taking %s.", under, sum.Count, fmtSeconds(threshold), n, plural(n), fmtSeconds(sum.MaxSeconds))
+	if target := cfg.TargetDuration().Seconds(); target > 0 {
+		under := countWithin(t.Releases, target)
+		fmt.Fprintf(&b, " %d of %d under %s", under, sum.Count, fmtSeconds(target))
+		if over := sum.Count - under; over > 0 {
+			taking := "taking"
+			if over > 1 {
+				taking = "the slowest taking"
+			}
+			fmt.Fprintf(&b, "; %d over, %s %s.", over, taking, fmtSeconds(sum.MaxSeconds))
+		} else {
+			b.WriteString(".")
+		}
+	} else if n := len(sum.Outliers); n > 0 {
+		threshold := sum.MedianSeconds * sum.OutlierFactor
+		fmt.Fprintf(&b, " %d of %d took under %s; %d outlier%s, the slowest taking %s.", countWithin(t.Releases, threshold), sum.Count, fmtSeconds(threshold), n, plural(n), fmtSeconds(sum.MaxSeconds))
 	} else {
 		fmt.Fprintf(&b, " The slowest took %s.", fmtSeconds(sum.MaxSeconds))
 	}
+	if cfg.ShowMean {
+		fmt.Fprintf(&b, " They averaged %s.", fmtSeconds(sum.MeanSeconds))
+	}
 	return b.String()
+}
+
+// countWithin counts the releases that took at most limit seconds.
+func countWithin(rels []snapshot.Release, limit float64) int {
+	n := 0
+	for _, r := range rels {
+		if r.DurationSeconds <= limit {
+			n++
+		}
+	}
+	return n
+}
+
+// trackConfig returns the configured track id (zero when the config no
+// longer has it).
+func (s *Site) trackConfig(id string) config.Track {
+	for _, t := range s.cfg.Tracks {
+		if t.ID == id {
+			return t
+		}
+	}
+	return config.Track{}
 }
 
 func plural(n int) string {

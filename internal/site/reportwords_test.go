@@ -3,6 +3,9 @@ package site
 import (
 	"strings"
 	"testing"
+
+	"github.com/bulletin-dev/bulletin/internal/config"
+	"github.com/bulletin-dev/bulletin/internal/snapshot"
 )
 
 // TestReportWords: what issue 15 found wrong in the reports' words, each
@@ -67,5 +70,35 @@ draft: true
 	}
 	if home := string(files["index.html"]); !strings.Contains(home, `<h2 id="archive">Archive</h2>`) {
 		t.Error("the home page lost its archive heading")
+	}
+}
+
+func TestReleaseSentence(t *testing.T) {
+	h := func(x float64) snapshot.Release { return snapshot.Release{Name: "r", DurationSeconds: x * 3600} }
+	track := func(rels ...snapshot.Release) snapshot.Track {
+		return snapshot.Track{Name: "backend", Releases: rels, Summary: snapshot.Summarize(rels, 3)}
+	}
+	five := track(h(1), h(1.5), h(2), h(2.5), h(24))
+	tests := []struct {
+		name string
+		t    snapshot.Track
+		cfg  config.Track
+		want string
+	}{
+		{"outlier threshold", five, config.Track{},
+			"5 backend releases, median 2h, 90% within 1d. 4 of 5 took under 6h; 1 outlier, the slowest taking 1d."},
+		{"a target the team chose", five, config.Track{Target: "3h"},
+			"5 backend releases, median 2h, 90% within 1d. 4 of 5 under 3h; 1 over, taking 1d."},
+		{"two over the target", five, config.Track{Target: "2h"},
+			"5 backend releases, median 2h, 90% within 1d. 3 of 5 under 2h; 2 over, the slowest taking 1d."},
+		{"all within the target, with the mean", five, config.Track{Target: "24h", ShowMean: true},
+			"5 backend releases, median 2h, 90% within 1d. 5 of 5 under 1d. They averaged 6h 12m."},
+		{"the mean without a target", track(h(1), h(1.5)), config.Track{ShowMean: true},
+			"2 backend releases, median 1h 15m, 90% within 1h 30m. The slowest took 1h 30m. They averaged 1h 15m."},
+	}
+	for _, tt := range tests {
+		if got := releaseSentence(tt.t, tt.cfg); got != tt.want {
+			t.Errorf("%s:\n got %s\nwant %s", tt.name, got, tt.want)
+		}
 	}
 }
