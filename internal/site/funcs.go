@@ -26,9 +26,23 @@ func (s *Site) funcs() template.FuncMap {
 		// title already starts with it ("October 2026: ...").
 		"hasPrefix": strings.HasPrefix,
 		"lower":     strings.ToLower,
+		// path writes a repository or project path so that a narrow
+		// screen breaks it after a slash, never at the hyphen of a name:
+		// "orbit-docs/server", not "orbit-" / "docs/server".
+		"path": pathHTML,
 		// width renders a 0..1 fraction as a CSS percentage ("42.5%").
 		"width": func(f float64) template.CSS {
 			return template.CSS(strconv.FormatFloat(f*100, 'f', 1, 64) + "%")
 		},
 	}
+}
+
+// pathHTML renders "group/sub/project" with each segment unbreakable and a
+// break opportunity after each slash.
+func pathHTML(p string) template.HTML {
+	segs := strings.Split(p, "/")
+	for i, seg := range segs {
+		segs[i] = `<span class="nowrap">` + template.HTMLEscapeString(seg) + `</span>`
+	}
+	return template.HTML(strings.Join(segs, "/<wbr>"))
 }

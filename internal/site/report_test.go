@@ -25,7 +25,7 @@ func TestReportSections(t *testing.T) {
 		// Issues: counts, the label filter, a 12-month chart with a text
 		// alternative and a table fallback.
 		`<h2 id="issues">Issues</h2>`,
-		`<a href="https://github.com/acme/app">acme/app</a> <span class="labels">(bug)</span></th><td>15</td><td>21</td><td>34</td><td>25 / 24</td>`,
+		`<a href="https://github.com/acme/app"><span class="nowrap">acme</span>/<wbr><span class="nowrap">app</span></a> <span class="labels">(bug)</span></th><td>15</td><td>21</td><td>34</td><td>25 / 24</td>`,
 		`<title id="issues-acme-app-t">Issues opened and closed in acme/app, last 12 months</title>`,
 		`<details class="chart-data">`,
 		// Release watch: the sentence, the stats and the outlier named.

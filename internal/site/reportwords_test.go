@@ -102,3 +102,14 @@ func TestReleaseSentence(t *testing.T) {
 		}
 	}
 }
+
+func TestPathHTML(t *testing.T) {
+	for in, want := range map[string]string{
+		"orbit-docs/server":  `<span class="nowrap">orbit-docs</span>/<wbr><span class="nowrap">server</span>`,
+		"infra/ops/edge-<x>": `<span class="nowrap">infra</span>/<wbr><span class="nowrap">ops</span>/<wbr><span class="nowrap">edge-&lt;x&gt;</span>`,
+	} {
+		if got := string(pathHTML(in)); got != want {
+			t.Errorf("pathHTML(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
