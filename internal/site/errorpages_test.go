@@ -56,6 +56,11 @@ components: [web]
 				if !strings.Contains(page, k.title) {
 					t.Errorf("the page does not say what happened (%q)", k.title)
 				}
+				// Landmarks for screen readers, and no section without a
+				// heading (the Nu Html Checker warns about one).
+				if strings.Count(page, "<main>") != 1 || strings.Count(page, "</main>") != 1 || strings.Contains(page, "<section") {
+					t.Errorf("want exactly one <main> and no headless <section>")
+				}
 				// The worst case has more open incidents than the page lists;
 				// the newest come first.
 				if want := "DNS resolution failing &amp; &lt;slow&gt;"; site.dir == statusSiteDir && !strings.Contains(page, want) {
