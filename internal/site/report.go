@@ -570,6 +570,7 @@ func (s *Site) uptimeRows(snap *snapshot.Snapshot) []UptimeRow {
 			}
 			row.Days = append(row.Days, cell)
 		}
+		row.Days = append(row.Days, restOfMonth(snap.Month, a.Daily)...)
 		if len(a.Excluded) > 0 {
 			var parts []string
 			for _, e := range a.Excluded {
@@ -585,6 +586,25 @@ func (s *Site) uptimeRows(snap *snapshot.Snapshot) []UptimeRow {
 			row.ExcludedFor = strings.Join(parts, "; ")
 		}
 		out = append(out, row)
+	}
+	return out
+}
+
+// restOfMonth returns a grey "no data" cell for each day of month after
+// the last one daily has: a month collected while in progress shows its
+// whole length, not a strip that stops short.
+func restOfMonth(month string, daily []snapshot.Day) []DayCell {
+	if len(daily) == 0 {
+		return nil
+	}
+	last, err := time.Parse(time.DateOnly, daily[len(daily)-1].Date)
+	if err != nil || last.Format("2006-01") != month {
+		return nil
+	}
+	var out []DayCell
+	for d := last.AddDate(0, 0, 1); d.Format("2006-01") == month; d = d.AddDate(0, 0, 1) {
+		date := d.Format(time.DateOnly)
+		out = append(out, DayCell{Date: date, Level: "none", Title: date + ": no data"})
 	}
 	return out
 }
