@@ -369,6 +369,8 @@ func (s *Site) issuesSection(month string, snap *snapshot.Snapshot) *IssuesSecti
 			Desc:   fmt.Sprintf("In %s: %d opened, %d closed, %d open at the end of the month.", month, repo.Opened, repo.Closed, repo.OpenAtEnd),
 			Labels: labels,
 			Series: []chart.Series{{Name: "Opened", Values: opened}, {Name: "Closed", Values: closed}},
+			// A month not collected is not a month with no issues.
+			Missing: "no data",
 		}
 		sec.Repos = append(sec.Repos, RepoView{RepoIssues: repo, Chart: c.HTML(), URL: url})
 	}

@@ -28,6 +28,8 @@ func TestReportSections(t *testing.T) {
 		`<a href="https://github.com/acme/app"><span class="nowrap">acme</span>/<wbr><span class="nowrap">app</span></a> <span class="labels">(bug)</span></th><td>15</td><td>21</td><td>34</td><td>25 / 24</td>`,
 		`<title id="issues-acme-app-t">Issues opened and closed in acme/app, last 12 months</title>`,
 		`<details class="chart-data">`,
+		// A month without issue counts is marked, not drawn as zero.
+		`<th scope="row">Aug</th><td>no data</td><td>no data</td>`,
 		// Release watch: the sentence, the stats and the outlier named.
 		`<h2 id="releases">Release watch</h2>`,
 		`5 backend releases, median 1h 30m, 90% within 1d. 4 of 5 took under 4h 30m; 1 outlier, the slowest taking 1d.`,
