@@ -1,7 +1,7 @@
 package site
 
 import (
-	"net/url"
+	"strings"
 
 	"github.com/bulletin-dev/bulletin/internal/feed"
 )
@@ -14,6 +14,9 @@ func (s *Site) newFeed(title, description, link, dir string) feed.Feed {
 		Title:       title,
 		Description: description,
 		Link:        link,
+		// The feed's id is its page's production URL, so that a staging or
+		// development build of the feed is the same feed.
+		ID: s.cfg.ProductionURL + strings.TrimPrefix(link, s.cfg.BaseURL),
 		Self: feed.URLs{
 			RSS:  s.cfg.AbsURL(dir + "feed.xml"),
 			Atom: s.cfg.AbsURL(dir + "atom.xml"),
@@ -24,13 +27,4 @@ func (s *Site) newFeed(title, description, link, dir string) feed.Feed {
 		Copyright: s.cfg.Copyright,
 		Limit:     s.cfg.FeedLimit,
 	}
-}
-
-// tagAuthority is the authority of the feeds' tag: ids.
-func (s *Site) tagAuthority() string {
-	u, err := url.Parse(s.cfg.BaseURL)
-	if err != nil {
-		return ""
-	}
-	return u.Hostname()
 }

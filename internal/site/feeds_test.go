@@ -1,9 +1,12 @@
 package site
 
 import (
+	"bytes"
+	"os"
 	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/bulletin-dev/bulletin/internal/config"
@@ -52,6 +55,77 @@ func TestFeedsPassTheRules(t *testing.T) {
 			}
 			if n < 3 {
 				t.Errorf("%s (env %q): %d feeds, want every one checked", dir, env, n)
+			}
+		}
+	}
+}
+
+// movedSite is a copy of the fixture moved to another host, which keeps
+// its old host for feed ids.
+func movedSite(tb testing.TB) string {
+	tb.Helper()
+	dir := tb.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(fixture)); err != nil {
+		tb.Fatal(err)
+	}
+	cfg := filepath.Join(dir, "config.toml")
+	b, err := os.ReadFile(cfg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	moved := bytes.Replace(b, []byte(`base_url = "https://ops.acme.example/"`), []byte(`base_url = "https://ops.acme-new.example/"
+feed_id_host = "ops.acme.example"`), 1)
+	if bytes.Equal(moved, b) {
+		tb.Fatal("the fixture's base_url moved: update movedSite")
+	}
+	b = moved
+	if err := os.WriteFile(cfg, b, 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	return dir
+}
+
+// TestFeedIDsSurviveEnvironment: a staging build's feeds, and those of the
+// site moved to a new host that keeps feed_id_host, hold the same entry
+// ids as production's, so that a base URL never enters an id and a reader
+// sees each entry once.
+func TestFeedIDsSurviveEnvironment(t *testing.T) {
+	for _, tt := range []struct{ dir, env, moved string }{
+		{fixture, "staging", ""},
+		{"../..", "staging", ""},
+		{fixture, "", movedSite(t)},
+	} {
+		dir := tt.dir
+		prod := renderSite(t, dir, "", Options{})
+		var staging map[string][]byte
+		if tt.moved != "" {
+			staging = renderSite(t, tt.moved, "", Options{})
+		} else {
+			staging = renderSite(t, dir, tt.env, Options{})
+		}
+		for _, name := range sortedKeys(prod) {
+			if !isFeed(name) {
+				continue
+			}
+			pf, err := feedtest.Parse(prod[name])
+			if err != nil {
+				t.Fatalf("%s %s: %v", dir, name, err)
+			}
+			sf, err := feedtest.Parse(staging[name])
+			if err != nil {
+				t.Fatalf("%s %s (staging): %v", dir, name, err)
+			}
+			if len(pf.Feed.Items) != len(sf.Feed.Items) {
+				t.Fatalf("%s %s: %d items in production, %d in staging", dir, name, len(pf.Feed.Items), len(sf.Feed.Items))
+			}
+			for i := range pf.Feed.Items {
+				p, s := pf.Feed.Items[i].GUID, sf.Feed.Items[i].GUID
+				if p != s {
+					t.Errorf("%s %s: id %q in production, %q in staging", dir, name, p, s)
+				}
+				if strings.Contains(s, "staging") || strings.Contains(s, "acme-new") {
+					t.Errorf("%s %s: id %q holds the host of the build", dir, name, s)
+				}
 			}
 		}
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 func (s *Site) renderFeeds(out Output, reps *reportSet) error {
-	host := s.tagAuthority()
+	host := s.cfg.FeedIDHost
 	f := s.newFeed(s.cfg.Title, s.cfg.Description, s.cfg.BaseURL, "")
 	byID := make(map[string]int, len(reps.links))
 	for i, l := range reps.links {

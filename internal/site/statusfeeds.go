@@ -15,7 +15,7 @@ import (
 // (status/feed.xml, status/atom.xml) and those of each visible component
 // (status/components/<id>/feed.xml, atom.xml).
 func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
-	host := s.tagAuthority()
+	host := s.cfg.FeedIDHost
 	// An entry is an incident or window (e), or a disruption the live
 	// checks detected (comps, with its item complete).
 	type entry struct {
@@ -30,7 +30,8 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 			Title: ev.Title,
 			Link:  ev.AbsURL,
 			// The id holds the first announcement's date and the slug, so
-			// it survives updates and a reschedule.
+			// it survives updates and a reschedule; its host is feed_id_host,
+			// never the base URL of the environment.
 			ID:        feed.TagURI(host, e.published, "incidents/"+ev.Slug),
 			Published: e.published,
 			Updated:   later(e.published, ev.UpdatedAt),
