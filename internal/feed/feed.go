@@ -21,7 +21,7 @@ type Feed struct {
 	Description string
 	// Link is the absolute URL of the page the feed mirrors.
 	Link string
-	// ID is a stable unique id for the feed (used by Atom); Link by default.
+	// ID is a stable unique id for the feed (Atom's <id>); Link by default.
 	ID string
 	// Self holds the absolute URLs the feed is published at, one per
 	// format; each document links to its own (atom:link rel="self" in RSS
@@ -158,7 +158,7 @@ func Render(f Feed) (Documents, error) {
 
 // neverUpdated is the <updated> of a feed without items: RFC 4287 requires
 // a date, and a build takes none from the clock.
-var neverUpdated = time.Unix(0, 0).UTC()
+const neverUpdated = "1970-01-01T00:00:00Z"
 
 // atomFeed is gorilla's Atom feed with what it lacks: xml:lang, a self
 // link and entries with any number of authors.
@@ -179,7 +179,7 @@ func renderAtom(f Feed, gf *feeds.Feed, items []Item) ([]byte, error) {
 	af := (&feeds.Atom{Feed: gf}).AtomFeed()
 	af.Id = gf.Id
 	if gf.Updated.IsZero() {
-		af.Updated = neverUpdated.Format(time.RFC3339)
+		af.Updated = neverUpdated
 	}
 	x := &atomFeed{AtomFeed: af, Lang: f.Language, Links: []*feeds.AtomLink{{Href: f.Link, Rel: "alternate", Type: "text/html"}}}
 	af.Link = nil
