@@ -43,6 +43,11 @@ type Config struct {
 	PercentPrecision int `toml:"percent_precision"`
 	// Copyright is shown in the footer and feeds.
 	Copyright string `toml:"copyright"`
+	// FeedIDHost is the host name in the ids of feed entries (tag: URIs,
+	// RFC 4151); the production base_url's host by default. No
+	// environment overrides it, and a site that moves to another host
+	// keeps it, so that readers never see its entries twice.
+	FeedIDHost string `toml:"feed_id_host"`
 
 	// Env holds per-environment overrides, selected by --env or BULLETIN_ENV.
 	Env map[string]EnvOverride `toml:"env"`
@@ -405,6 +410,11 @@ func (c *Config) defaults() {
 	if c.ProductionURL != "" && !strings.HasSuffix(c.ProductionURL, "/") {
 		c.ProductionURL += "/"
 	}
+	if c.FeedIDHost == "" {
+		if u, err := url.Parse(c.ProductionURL); err == nil {
+			c.FeedIDHost = strings.ToLower(u.Hostname())
+		}
+	}
 	if c.Status.Path == "" {
 		c.Status.Path = "/status/"
 	}
@@ -469,6 +479,9 @@ func (c *Config) validate(p *diag.List) {
 			key = "env." + c.Environment + ".base_url"
 		}
 		p.Addf(c.Path, at(key), "base_url %q is not an absolute URL", c.BaseURL)
+	}
+	if c.Lines.Line("feed_id_host") > 0 && !hostName.MatchString(c.FeedIDHost) {
+		p.Addf(c.Path, at("feed_id_host"), "feed_id_host %q is not a host name (such as ops.example.org)", c.FeedIDHost)
 	}
 	if c.FeedLimit < 0 {
 		p.Addf(c.Path, at("feed_limit"), "feed_limit must be positive")
@@ -699,6 +712,9 @@ func (c *Config) BasePath() string {
 	}
 	return u.Path
 }
+
+// hostName is a DNS name in lower case, the authority of a tag: URI.
+var hostName = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$`)
 
 // pathSegment is a segment of a site path that needs no escaping.
 var pathSegment = regexp.MustCompile(`^[A-Za-z0-9._~-]+$`)

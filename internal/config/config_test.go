@@ -36,6 +36,10 @@ func TestLoadValid(t *testing.T) {
 	if s.BaseURL != "https://staging.example.org/ops/" || s.BasePath() != "/ops/" || s.Environment != "staging" {
 		t.Errorf("staging override: base %q path %q env %q", s.BaseURL, s.BasePath(), s.Environment)
 	}
+	// Feed ids are production's in every environment.
+	if c.FeedIDHost != "ops.example.org" || s.FeedIDHost != "ops.example.org" {
+		t.Errorf("feed_id_host %q in production, %q in staging, want the production host", c.FeedIDHost, s.FeedIDHost)
+	}
 }
 
 func TestUnknownEnvironment(t *testing.T) {
@@ -63,6 +67,7 @@ func TestLoadInvalid(t *testing.T) {
 		"invalid-type-components.toml":     `testdata/invalid-type-components.toml:14: components.2.slo: text "high" where a number is expected`,
 		"invalid-syntax.toml":              `testdata/invalid-syntax.toml:2: strings cannot contain newlines`,
 		"invalid-base-url.toml":            `testdata/invalid-base-url.toml:2: base_url "/relative/" is not an absolute URL`,
+		"invalid-feed-id-host.toml":        `testdata/invalid-feed-id-host.toml:3: feed_id_host "https://ops.example.org/" is not a host name (such as ops.example.org)`,
 		"invalid-slo.toml":                 `testdata/invalid-slo.toml:5: component "api": slo 100 must be a percentage between 0 and 100 (exclusive)`,
 		"invalid-status-path.toml":         `testdata/invalid-status-path.toml:6: status.path "/../../escape/": segment ".." leaves the site`,
 		"invalid-lookback.toml":            `testdata/invalid-lookback.toml:4: github.lookback_days must be between 0 (the default, 14) and 366`,

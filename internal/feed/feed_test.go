@@ -3,11 +3,14 @@ package feed
 import (
 	"bytes"
 	"html"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/mmcdole/gofeed"
+
+	"github.com/bulletin-dev/bulletin/internal/feed/feedtest"
 )
 
 func TestRenderParsesBack(t *testing.T) {
@@ -91,6 +94,52 @@ func TestSummaryIsText(t *testing.T) {
 			}
 			if got != summary {
 				t.Errorf("summary reads %q, want the text %q", got, summary)
+			}
+		})
+	}
+}
+
+// TestRenderPassesTheRules renders feeds of each shape a site makes and
+// holds every document to feedtest's rules: a report feed with several
+// authors an item, an incident feed whose items have none (the feed's
+// author stands for them), and a feed without items, whose <updated> must
+// still be a date.
+func TestRenderPassesTheRules(t *testing.T) {
+	at := time.Date(2026, 11, 3, 9, 0, 0, 0, time.UTC)
+	self := URLs{RSS: "https://ops.example.org/feed.xml", Atom: "https://ops.example.org/atom.xml", JSON: "https://ops.example.org/feed.json"}
+	for _, tt := range []struct {
+		name  string
+		items []Item
+	}{
+		{"authors", []Item{{Title: "October", Link: "https://ops.example.org/reports/2026/10/", ID: "tag:ops.example.org,2026-10-01:reports/2026-10",
+			Published: at, Authors: []string{"Drew Okafor", "Sam Lindqvist"}}}},
+		{"no authors", []Item{{Title: "DNS outage", Link: "https://ops.example.org/incidents/dns/", ID: "tag:ops.example.org,2026-10-14:incidents/dns", Published: at}}},
+		{"no items", nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			docs, err := Render(Feed{Title: "Ops", Link: "https://ops.example.org/", Self: self, Language: "de", Items: tt.items})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, d := range []struct {
+				format, self string
+				doc          []byte
+			}{{"rss", self.RSS, docs.RSS}, {"atom", self.Atom, docs.Atom}, {"json", self.JSON, docs.JSON}} {
+				for _, problem := range feedtest.Check(d.doc, feedtest.Want{Self: d.self, Language: "de"}) {
+					t.Errorf("%s: %s", d.format, problem)
+				}
+				p, err := feedtest.Parse(d.doc)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i, it := range tt.items {
+					if !slices.Equal(p.Authors[i], it.Authors) {
+						t.Errorf("%s: item %d authors %q, want %q", d.format, i, p.Authors[i], it.Authors)
+					}
+				}
+			}
+			if tt.items == nil && !bytes.Contains(docs.Atom, []byte("<updated>1970-01-01T00:00:00Z</updated>")) {
+				t.Errorf("empty atom feed's <updated>:\n%s", docs.Atom)
 			}
 		})
 	}

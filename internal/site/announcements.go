@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"net/url"
 	"strings"
 	"time"
 
@@ -281,17 +280,9 @@ func (s *Site) announcementSummary(v *AnnouncementView) string {
 // renderAnnouncementFeeds writes /announcements/feed.xml, atom.xml and
 // feed.json: one entry per announcement, updated at its last update.
 func (s *Site) renderAnnouncementFeeds(out Output, m *statusModel) error {
-	host := ""
-	if u, err := url.Parse(s.cfg.BaseURL); err == nil {
-		host = u.Hostname()
-	}
-	f := feed.Feed{
-		Title:       s.cfg.Status.Title + ": planned changes",
-		Description: "Planned changes, breaking changes and deprecations of " + s.cfg.Title,
-		Link:        s.cfg.AbsURL(announcementsPath),
-		Copyright:   s.cfg.Copyright,
-		Limit:       s.cfg.FeedLimit,
-	}
+	host := s.cfg.FeedIDHost
+	f := s.newFeed(s.cfg.Status.Title+": planned changes", "Planned changes, breaking changes and deprecations of "+s.cfg.Title,
+		s.cfg.AbsURL(announcementsPath), strings.TrimPrefix(announcementsPath, "/"))
 	loc := s.cfg.Location
 	for _, v := range m.announcements {
 		published := v.CreatedAt
@@ -302,7 +293,8 @@ func (s *Site) renderAnnouncementFeeds(out Output, m *statusModel) error {
 			Title: fmt.Sprintf("%s: %s (%s)", v.KindLabel, v.Title, v.Effective.In(loc).Format("2 January 2006")),
 			Link:  v.AbsURL,
 			// The id holds the first update's date and the slug, so it
-			// survives updates, a reschedule and a change of base URL.
+			// survives updates and a reschedule; its host is feed_id_host,
+			// never the base URL of the environment.
 			ID:          feed.TagURI(host, published, "announcements/"+v.Slug),
 			Published:   published,
 			Updated:     later(published, v.UpdatedAt),

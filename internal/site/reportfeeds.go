@@ -2,7 +2,6 @@ package site
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -10,17 +9,8 @@ import (
 )
 
 func (s *Site) renderFeeds(out Output, reps *reportSet) error {
-	host := ""
-	if u, err := url.Parse(s.cfg.BaseURL); err == nil {
-		host = u.Hostname()
-	}
-	f := feed.Feed{
-		Title:       s.cfg.Title,
-		Description: s.cfg.Description,
-		Link:        s.cfg.BaseURL,
-		Copyright:   s.cfg.Copyright,
-		Limit:       s.cfg.FeedLimit,
-	}
+	host := s.cfg.FeedIDHost
+	f := s.newFeed(s.cfg.Title, s.cfg.Description, s.cfg.BaseURL, "")
 	byID := make(map[string]int, len(reps.links))
 	for i, l := range reps.links {
 		// The tag's date is the month's first day as a date, whatever

@@ -3,7 +3,6 @@ package site
 import (
 	"fmt"
 	"html"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,10 +15,7 @@ import (
 // (status/feed.xml, status/atom.xml) and those of each visible component
 // (status/components/<id>/feed.xml, atom.xml).
 func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
-	host := ""
-	if u, err := url.Parse(s.cfg.BaseURL); err == nil {
-		host = u.Hostname()
-	}
+	host := s.cfg.FeedIDHost
 	// An entry is an incident or window (e), or a disruption the live
 	// checks detected (comps, with its item complete).
 	type entry struct {
@@ -34,7 +30,8 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 			Title: ev.Title,
 			Link:  ev.AbsURL,
 			// The id holds the first announcement's date and the slug, so
-			// it survives updates, a reschedule and a change of base URL.
+			// it survives updates and a reschedule; its host is feed_id_host,
+			// never the base URL of the environment.
 			ID:        feed.TagURI(host, e.published, "incidents/"+ev.Slug),
 			Published: e.published,
 			Updated:   later(e.published, ev.UpdatedAt),
@@ -48,13 +45,8 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 	// are in no feed at all.
 	content := map[string]string{}
 	write := func(dir, title, link string, keep func(ev *EventView, comps []string) bool) error {
-		f := feed.Feed{
-			Title:       title,
-			Description: "Incidents and scheduled maintenance of " + s.cfg.Title,
-			Link:        link,
-			Copyright:   s.cfg.Copyright,
-			Limit:       s.cfg.FeedLimit,
-		}
+		f := s.newFeed(title, "Incidents and scheduled maintenance of "+s.cfg.Title, link, dir)
+		f.Self.JSON = "" // the status feeds have no JSON Feed
 		evs := map[string]*event{}
 		for _, e := range entries {
 			var head *EventView
