@@ -29,6 +29,10 @@ import (
 type Options struct {
 	// UnsafeHTML passes raw HTML in markdown through; off by default.
 	UnsafeHTML bool
+	// HeadingOffset moves every heading this many levels down (at most to
+	// h6): a document shown under a heading of the page's ("Post-mortem")
+	// then nests under it instead of sitting beside it.
+	HeadingOffset int
 }
 
 // Resolver returns the formatted text and the machine value of a figure.
@@ -63,7 +67,22 @@ func New(opts Options) *Renderer {
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 		goldmark.WithRendererOptions(rendererOpts...),
 	)
+	if opts.HeadingOffset > 0 {
+		md.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(headingShift(opts.HeadingOffset), 100)))
+	}
 	return &Renderer{md: md}
+}
+
+// headingShift moves every heading of a document down by its value.
+type headingShift int
+
+func (h headingShift) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if hd, ok := n.(*ast.Heading); ok && entering {
+			hd.Level = min(hd.Level+int(h), 6)
+		}
+		return ast.WalkContinue, nil
+	})
 }
 
 var resolverKey = parser.NewContextKey()

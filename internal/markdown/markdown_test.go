@@ -65,3 +65,19 @@ func TestRenderProblems(t *testing.T) {
 		t.Errorf("nil resolver: %v", probs)
 	}
 }
+
+func TestHeadingOffset(t *testing.T) {
+	src := []byte("## Summary\n\nText.\n\n### Detail\n\n###### Deepest\n")
+	plain, _ := New(Options{}).Render(src, nil)
+	nested, _ := New(Options{HeadingOffset: 1}).Render(src, nil)
+	for _, want := range []string{`<h2 id="summary">Summary</h2>`, `<h3 id="detail">Detail</h3>`, `<h6 id="deepest">Deepest</h6>`} {
+		if !strings.Contains(string(plain), want) {
+			t.Errorf("plain render lacks %s:\n%s", want, plain)
+		}
+	}
+	for _, want := range []string{`<h3 id="summary">Summary</h3>`, `<h4 id="detail">Detail</h4>`, `<h6 id="deepest">Deepest</h6>`} {
+		if !strings.Contains(string(nested), want) {
+			t.Errorf("offset 1 lacks %s:\n%s", want, nested)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/bulletin-dev/bulletin/internal/content"
 	"github.com/bulletin-dev/bulletin/internal/diag"
+	"github.com/bulletin-dev/bulletin/internal/markdown"
 	"github.com/bulletin-dev/bulletin/internal/snapshot"
 	"github.com/bulletin-dev/bulletin/internal/status"
 )
@@ -179,11 +180,23 @@ func heads(events []*event) []*EventView {
 // markdown renders an event's markdown; figures cannot be cited in it (they
 // belong to a month), so each citation is a problem at its line.
 func (s *Site) markdown(src []byte, path string, line int, problems *diag.List) template.HTML {
-	out, probs := s.renderMarkdown(src, nil)
+	return s.markdownWith(s.md, 0, src, path, line, problems)
+}
+
+// markdownWith renders src with md (of heading offset offset), reporting
+// its problems at their lines of path, where src starts at line.
+func (s *Site) markdownWith(md *markdown.Renderer, offset int, src []byte, path string, line int, problems *diag.List) template.HTML {
+	out, probs := s.renderMarkdownWith(md, offset, src, nil)
 	for _, p := range probs {
 		problems.Addf(path, line-1+p.Line, "%s", p.Msg)
 	}
 	return template.HTML(out)
+}
+
+// markdownNested is markdown for a document under a heading of the page:
+// its headings one level down.
+func (s *Site) markdownNested(src []byte, path string, line int, problems *diag.List) template.HTML {
+	return s.markdownWith(s.mdNested, 1, src, path, line, problems)
 }
 
 func (s *Site) componentRef(id, st string) ComponentRef {
@@ -255,7 +268,9 @@ func (s *Site) fillIncident(ev *EventView, inc *content.Incident, now time.Time)
 	if len(ev.Updates) > 0 {
 		ev.Latest = &ev.Updates[0]
 	}
-	ev.Body = s.markdown(inc.Body, inc.Path, inc.BodyLine, &problems)
+	// The write-up sits under the page's "Post-mortem" (or "Write-up")
+	// heading: its own headings nest under it.
+	ev.Body = s.markdownNested(inc.Body, inc.Path, inc.BodyLine, &problems)
 	ev.BodyTitle = "Write-up"
 	for _, u := range ev.Updates {
 		if u.Status == content.StatusPostmortem {

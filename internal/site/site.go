@@ -89,12 +89,22 @@ type MarkdownCache interface {
 
 // renderMarkdown renders src through the cache when there is one.
 func (s *Site) renderMarkdown(src []byte, figures markdown.Resolver) ([]byte, []markdown.Problem) {
+	return s.renderMarkdownWith(s.md, 0, src, figures)
+}
+
+// renderMarkdownWith renders src with md, whose HeadingOffset is offset,
+// through the cache when there is one.
+func (s *Site) renderMarkdownWith(md *markdown.Renderer, offset int, src []byte, figures markdown.Resolver) ([]byte, []markdown.Problem) {
 	if s.opts.Markdown == nil {
-		return s.md.Render(src, figures)
+		return md.Render(src, figures)
 	}
-	// Every markdown.Options field that changes output is named here.
+	// Every markdown.Options field that changes output is named here; the
+	// offset only when set, so that the cache keys of plain renders stay.
 	settings := fmt.Sprintf("unsafe_html=%t", s.cfg.UnsafeHTML)
-	return s.opts.Markdown.Render(settings, src, figures, s.md.Render)
+	if offset != 0 {
+		settings += fmt.Sprintf(" heading_offset=%d", offset)
+	}
+	return s.opts.Markdown.Render(settings, src, figures, md.Render)
 }
 
 // Site is a loaded site, ready to render.
@@ -107,7 +117,10 @@ type Site struct {
 	theme     *Theme
 	tmpl      *Templates
 	md        *markdown.Renderer
-	css       string // fingerprinted stylesheet path
+	// mdNested renders documents shown under a heading of the page (an
+	// incident's write-up), their headings one level down.
+	mdNested *markdown.Renderer
+	css      string // fingerprinted stylesheet path
 	// status holds the incidents and maintenance windows (status.go);
 	// statusCSS is what the status page inlines of the stylesheet.
 	status    *content.StatusContent
@@ -135,7 +148,8 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 	if opts.Now.IsZero() {
 		return nil, errors.New("site: Options.Now is required")
 	}
-	s := &Site{cfg: cfg, opts: opts, md: markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML})}
+	s := &Site{cfg: cfg, opts: opts, md: markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML}),
+		mdNested: markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML, HeadingOffset: 1})}
 	// Reports, snapshots, incidents and maintenance, and the theme are
 	// independent: load them at once. Their problems are added in this
 	// order whatever finishes first, so messages do not depend on timing.
