@@ -151,7 +151,13 @@ func (h HBars) HTML() template.HTML {
 		format = defaultFormat
 	}
 	const rowH, labelW, valueW = 18, 150, 70
-	hgt := padT + rowH*len(h.Bars) + 8
+	// The marker's label gets a line of its own above the bars, so that
+	// it says what the dashed line is without a hover.
+	top := padT
+	if h.Marker > 0 {
+		top += 14
+	}
+	hgt := top + rowH*len(h.Bars) + 8
 	maxV := h.Marker
 	for _, b := range h.Bars {
 		maxV = math.Max(maxV, b.Value)
@@ -163,8 +169,19 @@ func (h HBars) HTML() template.HTML {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, `<figure class="chart"><svg viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg">`, width, hgt, h.ID, h.ID)
 	fmt.Fprintf(&sb, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, h.ID, html.EscapeString(h.Title), h.ID, html.EscapeString(h.Desc))
+	if h.Marker > 0 {
+		// Drawn first, under the bars and their values: the line never
+		// runs through a value's text.
+		x := float64(labelW) + h.Marker/maxV*plot
+		anchor := "middle"
+		if x > float64(width-valueW) {
+			anchor = "end"
+		}
+		fmt.Fprintf(&sb, `<line class="marker" stroke="`+colorFG+`" stroke-dasharray="4 3" x1="%s" x2="%s" y1="%d" y2="%d"><title>%s</title></line>`, f1(x), f1(x), top-4, hgt-4, html.EscapeString(h.MarkerLabel))
+		fmt.Fprintf(&sb, `<text class="tick marker-label" fill="`+colorFG+`" x="%s" y="%d" text-anchor="%s">%s</text>`, f1(x), top-7, anchor, html.EscapeString(h.MarkerLabel))
+	}
 	for i, b := range h.Bars {
-		y := padT + rowH*i
+		y := top + rowH*i
 		w := b.Value / maxV * plot
 		class := "s0"
 		if b.Highlight {
@@ -172,11 +189,9 @@ func (h HBars) HTML() template.HTML {
 		}
 		fmt.Fprintf(&sb, `<text class="tick" fill="`+colorMuted+`" x="%d" y="%d" text-anchor="end">%s</text>`, labelW-6, y+12, html.EscapeString(truncate(b.Label, 22)))
 		fmt.Fprintf(&sb, `<rect class="%s" fill="%s" x="%d" y="%d" width="%s" height="%d"><title>%s: %s</title></rect>`, class, classColor(class), labelW, y+2, f1(math.Max(w, 1)), rowH-5, html.EscapeString(b.Label), html.EscapeString(format(b.Value)))
-		fmt.Fprintf(&sb, `<text class="tick" fill="`+colorMuted+`" x="%s" y="%d">%s</text>`, f1(float64(labelW)+w+4), y+12, html.EscapeString(format(b.Value)))
-	}
-	if h.Marker > 0 {
-		x := float64(labelW) + h.Marker/maxV*plot
-		fmt.Fprintf(&sb, `<line class="marker" stroke="`+colorFG+`" stroke-dasharray="4 3" x1="%s" x2="%s" y1="%d" y2="%d"><title>%s</title></line>`, f1(x), f1(x), padT-4, hgt-4, html.EscapeString(h.MarkerLabel))
+		// A halo in the page's colour keeps the value legible where the
+		// marker crosses it.
+		fmt.Fprintf(&sb, `<text class="tick value" fill="`+colorMuted+`" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke" x="%s" y="%d">%s</text>`, f1(float64(labelW)+w+4), y+12, html.EscapeString(format(b.Value)))
 	}
 	sb.WriteString("</svg>")
 	sb.WriteString(`<details class="chart-data"><summary>Data table</summary><table><tbody>`)

@@ -87,3 +87,27 @@ func TestNiceScale(t *testing.T) {
 		}
 	}
 }
+
+// TestHBarsMarkerLabelled: the median line says what it is in text, is
+// drawn under the bars and values (so it never runs through a value's
+// text), and each value has a halo.
+func TestHBarsMarkerLabelled(t *testing.T) {
+	out := string(HBars{ID: "r", Title: "T", Desc: "D", Marker: 60, MarkerLabel: "median 1m",
+		Bars: []HBar{{Label: "a", Value: 30}, {Label: "b", Value: 90}}}.HTML())
+	label := strings.Index(out, `<text class="tick marker-label" fill="#1d2330" x="`)
+	line := strings.Index(out, `<line class="marker"`)
+	firstBar := strings.Index(out, `<rect class="s0"`)
+	if label < 0 || !strings.Contains(out[label:], `>median 1m</text>`) {
+		t.Fatalf("no text label on the marker:\n%s", out)
+	}
+	if line < 0 || firstBar < 0 || line > firstBar || label > firstBar {
+		t.Errorf("the marker is drawn after the bars (line %d, label %d, first bar %d)", line, label, firstBar)
+	}
+	if n := strings.Count(out, `paint-order="stroke"`); n != 2 {
+		t.Errorf("%d values with a halo, want 2", n)
+	}
+	plain := string(HBars{ID: "r", Bars: []HBar{{Label: "a", Value: 30}}}.HTML())
+	if strings.Contains(plain, "marker") || !strings.Contains(plain, `viewBox="0 0 640 38"`) {
+		t.Errorf("a chart without a marker changed height or draws one:\n%s", plain)
+	}
+}
