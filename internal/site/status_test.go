@@ -321,10 +321,13 @@ func TestStatusTimeZones(t *testing.T) {
 	for _, want := range []string{
 		// The DNS incident is still open: it touches every day since.
 		"Oct 13: 100.00%",
-		"Oct 25: 99.60% — DNS resolution failing &amp; &lt;slow&gt; (major); Stale pages around the clock change (minor)",
-		"Oct 20: No data — DNS resolution failing &amp; &lt;slow&gt; (major)",
-		"Oct 14: 98.00% — DNS resolution failing &amp; &lt;slow&gt; (major); Maintenance: CDN certificate rotation",
-		"Nov 2: No data — DNS resolution failing &amp; &lt;slow&gt; (major); Maintenance: Cache rebuild",
+		// Each incident says how long it lasted that day; the 25-hour day
+		// is 25 hours long.
+		"Oct 25: 99.60% — DNS resolution failing &amp; &lt;slow&gt; (major, 1d 1h); Stale pages around the clock change (minor, 1h 30m)",
+		"Oct 20: No data — DNS resolution failing &amp; &lt;slow&gt; (major, 1d)",
+		"Oct 14: 98.00% — DNS resolution failing &amp; &lt;slow&gt; (major, 13h 10m); Maintenance: CDN certificate rotation",
+		// Still open: no duration that would change with the build time.
+		"Nov 2: No data — DNS resolution failing &amp; &lt;slow&gt; (major, ongoing); Maintenance: Cache rebuild",
 	} {
 		if !containsString(titles, want) {
 			t.Errorf("no bar says %q in\n%s", want, strings.Join(titles, "\n"))

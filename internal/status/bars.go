@@ -2,6 +2,7 @@ package status
 
 import (
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/bulletin-dev/bulletin/internal/config"
@@ -12,11 +13,15 @@ import (
 // The daily uptime bars of a component: the calendar days shown, each
 // day's level and tooltip, and the uptime over them.
 
-// Bar levels, for colour.
+// Bar levels, for colour: one per impact, as on Statuspage (green,
+// yellow, orange, red), blue for maintenance and grey for no data. The
+// report's daily strips and the status page's bars use the same levels
+// (see DayLevel), and the theme gives each its own colour.
 const (
 	LevelOperational = "operational"
 	LevelMinor       = "minor"
 	LevelMajor       = "major"
+	LevelCritical    = "critical"
 	LevelMaintenance = "maintenance"
 	LevelNoData      = "no-data"
 )
@@ -33,7 +38,9 @@ type Bar struct {
 	// when there is no data; Percent is it floored ("99.31%") or "".
 	Ratio   *float64
 	Percent string
-	Level   string
+	// Coverage is the fraction of the day with data (0..1), 0 without.
+	Coverage float64
+	Level    string
 	// Incidents that touched the component this day, oldest first, and the
 	// maintenance windows that ran on it.
 	Incidents   []*content.Incident
@@ -42,17 +49,125 @@ type Bar struct {
 	// that touched the day (see ApplyLive).
 	Detected []snapshot.DisruptionComponent
 	// Tooltip is the bar's text: "Oct 14: 99.31% — DNS resolution failing
-	// (major)", or "Oct 14: No data".
+	// (major, 2h 50m)", "Oct 15: 100.00% (data for 87% of the day)" or
+	// "Oct 16: No data".
 	Tooltip string
+
+	// facts decide Level; ApplyLive adds to them.
+	facts DayFacts
 }
 
 // DefaultSLO is the target (percent) bars are coloured against for a
 // component without an SLO.
 const DefaultSLO = 99.9
 
-// minorBudgetFactor sets the minor/major boundary of a day: a day that
-// spent up to this many times its daily error budget is minor, beyond major.
-const minorBudgetFactor = 10
+// The boundaries of a measured day's levels, in daily error budgets
+// (1 − SLO): a day that spent up to minorBudgets of them is minor, up to
+// majorBudgets major, beyond that critical. A day that lost more than
+// criticalLoss of its time is critical whatever the SLO.
+const (
+	minorBudgets = 10
+	majorBudgets = 100
+	criticalLoss = 0.5
+)
+
+// DayFacts is what decides the level of a day.
+type DayFacts struct {
+	// Ratio is the measured availability (0..1), nil without data;
+	// Coverage the fraction of the day measured (0 or 1 for all of it).
+	Ratio    *float64
+	Coverage float64
+	// SLO is the target as a ratio (0.999); 0 means DefaultSLO.
+	SLO float64
+	// Raised is the worst level the incidents and detected disruptions
+	// that touched the day imply (see ImpactLevel), "" for none.
+	Raised string
+	// Maintenance is whether a maintenance window ran on the day.
+	Maintenance bool
+}
+
+// DayLevel is the one rule for a day's colour, used by the report's daily
+// strips and the status page's bars. Where measurements exist, the
+// measured availability decides: operational at or above the SLO, minor
+// down to ten daily error budgets, major down to a hundred (and at least
+// half the day up), critical below. An incident or a detected disruption
+// raises the level to its impact only when part of the day has no data,
+// since it may have fallen there; a day with no data at all takes it
+// whole. A day no worse than operational on which maintenance ran is
+// maintenance.
+func DayLevel(f DayFacts) string {
+	level := LevelNoData
+	full := false
+	if f.Ratio != nil {
+		slo := f.SLO
+		if slo <= 0 {
+			slo = DefaultSLO / 100
+		}
+		budget := 1 - slo
+		r := *f.Ratio
+		switch {
+		case r >= slo-1e-12:
+			level = LevelOperational
+		case r >= 1-minorBudgets*budget:
+			level = LevelMinor
+		case r >= 1-majorBudgets*budget && r >= 1-criticalLoss:
+			level = LevelMajor
+		default:
+			level = LevelCritical
+		}
+		full = f.Coverage <= 0 || f.Coverage >= 1
+	}
+	if !full && f.Raised != "" {
+		level = worseLevel(level, f.Raised)
+	}
+	if f.Maintenance && levelRank[level] <= levelRank[LevelOperational] {
+		level = LevelMaintenance
+	}
+	return level
+}
+
+// ImpactLevel is the level an incident of impact implies: none none
+// (""), minor minor, major major, critical critical.
+func ImpactLevel(impact string) string {
+	switch impact {
+	case content.ImpactMinor:
+		return LevelMinor
+	case content.ImpactMajor:
+		return LevelMajor
+	case content.ImpactCritical:
+		return LevelCritical
+	}
+	return ""
+}
+
+// StatusLevel is the level a component status implies, for detected
+// disruptions: degraded performance minor, partial outage major, major
+// outage critical.
+func StatusLevel(status string) string {
+	switch status {
+	case content.DegradedPerformance:
+		return LevelMinor
+	case content.PartialOutage:
+		return LevelMajor
+	case content.MajorOutage:
+		return LevelCritical
+	}
+	return ""
+}
+
+// DaySummary is the measured part of a day's tooltip, worded alike in the
+// report's strips and the status page's bars: "99.31%", "100.00% (data
+// for 87% of the day)" or "No data".
+func DaySummary(ratio *float64, coverage float64, precision int) string {
+	if ratio == nil {
+		return "No data"
+	}
+	s := snapshot.FormatPercent(*ratio, precision)
+	if coverage > 0 && coverage < 1 {
+		s += " (data for " + snapshot.FormatPercent(coverage, 0) + " of the day)"
+	}
+	return s
+}
 
 // day is one calendar day in the site's zone.
 type day struct {
@@ -104,7 +219,7 @@ func dailyIndex(snaps map[string]*snapshot.Snapshot) map[string]map[string]snaps
 	return out
 }
 
-var levelRank = map[string]int{LevelNoData: 0, LevelOperational: 1, LevelMaintenance: 2, LevelMinor: 3, LevelMajor: 4}
+var levelRank = map[string]int{"": -1, LevelNoData: 0, LevelOperational: 1, LevelMaintenance: 2, LevelMinor: 3, LevelMajor: 4, LevelCritical: 5}
 
 func worseLevel(a, b string) string {
 	if levelRank[b] > levelRank[a] {
@@ -119,8 +234,6 @@ func bars(cfg *config.Config, c config.Component, window []day, daily map[string
 	if slo == 0 {
 		slo = DefaultSLO
 	}
-	target := slo / 100
-	minorFloor := 1 - minorBudgetFactor*(1-target)
 	// Incidents come newest first; tooltips read oldest first.
 	sorted := append([]*content.Incident(nil), incs...)
 	sort.SliceStable(sorted, func(a, b int) bool { return sorted[a].Started.Before(sorted[b].Started) })
@@ -128,23 +241,17 @@ func bars(cfg *config.Config, c config.Component, window []day, daily map[string
 	out := make([]Bar, len(window))
 	var sum, weight float64
 	for i, d := range window {
-		b := Bar{Date: d.date, Label: d.start.Format("Jan 2"), Start: d.start, End: d.end, Level: LevelNoData}
+		b := Bar{Date: d.date, Label: d.start.Format("Jan 2"), Start: d.start, End: d.end, facts: DayFacts{SLO: slo / 100}}
 		if sd, ok := daily[d.date]; ok && sd.Ratio != nil {
 			r := *sd.Ratio
 			b.Ratio = &r
 			b.Percent = snapshot.FormatPercent(r, cfg.PercentPrecision)
-			switch {
-			case r >= target-1e-12:
-				b.Level = LevelOperational
-			case r >= minorFloor:
-				b.Level = LevelMinor
-			default:
-				b.Level = LevelMajor
-			}
 			cov := sd.Coverage
 			if cov <= 0 || cov > 1 {
 				cov = 1
 			}
+			b.Coverage = cov
+			b.facts.Ratio, b.facts.Coverage = &r, cov
 			w := d.end.Sub(d.start).Hours() * cov
 			sum += r * w
 			weight += w
@@ -154,12 +261,7 @@ func bars(cfg *config.Config, c config.Component, window []day, daily map[string
 				continue
 			}
 			b.Incidents = append(b.Incidents, inc)
-			switch inc.Impact {
-			case content.ImpactMinor:
-				b.Level = worseLevel(b.Level, LevelMinor)
-			case content.ImpactMajor, content.ImpactCritical:
-				b.Level = worseLevel(b.Level, LevelMajor)
-			}
+			b.facts.Raised = worseLevel(b.facts.Raised, ImpactLevel(inc.Impact))
 		}
 		for k := len(ms) - 1; k >= 0; k-- { // ms is newest first
 			m := ms[k]
@@ -177,10 +279,9 @@ func bars(cfg *config.Config, c config.Component, window []day, daily map[string
 				b.Maintenance = append(b.Maintenance, m)
 			}
 		}
-		if len(b.Maintenance) > 0 && levelRank[b.Level] <= levelRank[LevelOperational] {
-			b.Level = LevelMaintenance
-		}
-		b.Tooltip = tooltip(b)
+		b.facts.Maintenance = len(b.Maintenance) > 0
+		b.Level = DayLevel(b.facts)
+		b.Tooltip = tooltip(b, cfg.PercentPrecision, now)
 		out[i] = b
 	}
 	if weight == 0 {
@@ -199,16 +300,13 @@ func overlaps(s, e, ds, de time.Time) bool {
 	return e.After(ds) || !s.Before(ds)
 }
 
-func tooltip(b Bar) string {
-	s := b.Label + ": "
-	if b.Ratio != nil {
-		s += b.Percent
-	} else {
-		s += "No data"
-	}
+// tooltip is a bar's text: the day, its measured availability and what
+// touched it, each incident with how long it lasted on that day.
+func tooltip(b Bar, precision int, now time.Time) string {
+	s := b.Label + ": " + DaySummary(b.Ratio, b.Coverage, precision)
 	sep := " — "
 	for _, inc := range b.Incidents {
-		s += sep + inc.Title + " (" + inc.Impact + ")"
+		s += sep + inc.Title + " (" + inc.Impact + onDay(inc.Started, incidentEnd(inc, now), now, b) + ")"
 		sep = "; "
 	}
 	for _, m := range b.Maintenance {
@@ -216,8 +314,33 @@ func tooltip(b Bar) string {
 		sep = "; "
 	}
 	for _, d := range b.Detected {
+		end := d.End
+		if end.IsZero() || end.After(now) {
+			end = now
+		}
 		s += sep + "Detected automatically: " + d.Signal
+		if took := onDay(d.Start, end, now, b); took != "" {
+			s += " (" + strings.TrimPrefix(took, ", ") + ")"
+		}
 		sep = "; "
 	}
 	return s
+}
+
+// onDay is how long [s, e) lasted within the bar's day, as ", 2h 50m",
+// ", ongoing" when it lasts still (e is now, within the day: the page must
+// not change with the build time alone), or "" for an instant.
+func onDay(s, e, now time.Time, b Bar) string {
+	if s.Before(b.Start) {
+		s = b.Start
+	}
+	if e.After(b.End) {
+		e = b.End
+	} else if !e.Before(now) {
+		return ", ongoing"
+	}
+	if !e.After(s) {
+		return ""
+	}
+	return ", " + snapshot.FormatDuration(e.Sub(s))
 }

@@ -112,13 +112,14 @@ func ApplyLive(p *Page, cfg *config.Config, live *snapshot.Live, silences []*con
 				if !overlaps(dc.Start, end, b.Start, b.End) {
 					continue
 				}
-				level := LevelMinor
-				if dc.Status == content.MajorOutage {
-					level = LevelMajor
+				level := StatusLevel(dc.Status)
+				if level == "" {
+					level = LevelMinor
 				}
-				b.Level = worseLevel(b.Level, level)
+				b.facts.Raised = worseLevel(b.facts.Raised, level)
+				b.Level = DayLevel(b.facts)
 				b.Detected = append(b.Detected, dc)
-				b.Tooltip = tooltip(*b)
+				b.Tooltip = tooltip(*b, cfg.PercentPrecision, p.At)
 			}
 		}
 	}

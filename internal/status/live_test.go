@@ -53,10 +53,10 @@ func TestApplyLive(t *testing.T) {
 		detected  int
 		barLevel  string
 	}{
-		{"detected", now, nil, content.MajorOutage, IndicatorMajor, false, 1, LevelMajor},
-		{"stale keeps the last known state", now.Add(11 * time.Minute), nil, content.MajorOutage, IndicatorMajor, true, 1, LevelMajor},
+		{"detected", now, nil, content.MajorOutage, IndicatorMajor, false, 1, LevelCritical},
+		{"stale keeps the last known state", now.Add(11 * time.Minute), nil, content.MajorOutage, IndicatorMajor, true, 1, LevelCritical},
 		{"silenced", now, []*content.Silence{{Slug: "s", Component: "dns", Status: "operational", Reason: "probe broken", Start: since, Until: now.Add(time.Hour)}}, content.Operational, IndicatorNone, false, 0, LevelNoData},
-		{"silence expired", now, []*content.Silence{{Slug: "s", Component: "dns", Status: "operational", Reason: "probe broken", Start: since, Until: now.Add(-time.Second)}}, content.MajorOutage, IndicatorMajor, false, 1, LevelMajor},
+		{"silence expired", now, []*content.Silence{{Slug: "s", Component: "dns", Status: "operational", Reason: "probe broken", Start: since, Until: now.Add(-time.Second)}}, content.MajorOutage, IndicatorMajor, false, 1, LevelCritical},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,7 +76,7 @@ func TestApplyLive(t *testing.T) {
 				t.Errorf("dns live = %+v", dns.Live)
 			}
 			last := dns.Bars[len(dns.Bars)-1]
-			if last.Level != tt.barLevel || len(last.Detected) != map[bool]int{true: 1}[tt.barLevel == LevelMajor] {
+			if last.Level != tt.barLevel || len(last.Detected) != map[bool]int{true: 1}[tt.barLevel == LevelCritical] {
 				t.Errorf("today's bar %s %v, want %s", last.Level, last.Detected, tt.barLevel)
 			}
 			if web, _ := p.Component("web"); web.Status != content.Operational || web.Live == nil {

@@ -230,11 +230,13 @@ func TestBarsAndUptime(t *testing.T) {
 		got = append(got, b.Date+" "+b.Level+" | "+b.Tooltip)
 	}
 	want := []string{
-		"2026-10-10 operational | Oct 10: 100.00% — Title of notice (none)",
+		"2026-10-10 operational | Oct 10: 100.00% — Title of notice (none, 1h)",
 		"2026-10-11 operational | Oct 11: 99.95%",
-		// 21:30Z–22:30Z on Oct 12 is 23:30–00:30 in Berlin: both days.
-		"2026-10-12 major | Oct 12: 99.50% — Title of dns-down (major)",
-		"2026-10-13 major | Oct 13: 95.00% — Title of dns-down (major)",
+		// 21:30Z–22:30Z on Oct 12 is 23:30–00:30 in Berlin: both days,
+		// half an hour on each. The days were measured whole, so the
+		// measurement decides their level, not the incident's impact.
+		"2026-10-12 minor | Oct 12: 99.50% — Title of dns-down (major, 30m)",
+		"2026-10-13 major | Oct 13: 95.00% — Title of dns-down (major, 30m)",
 		"2026-10-14 maintenance | Oct 14: No data — Maintenance: Window dns-work",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -366,5 +368,77 @@ func TestHistory(t *testing.T) {
 	}
 	if want := "2026-11[] 2026-10[oct2,oct,m:sep] 2026-09[] 2026-08[aug]"; strings.Join(got, " ") != want {
 		t.Errorf("history %s, want %s", strings.Join(got, " "), want)
+	}
+}
+
+// TestDayLevel is the one rule for a day's colour (docs/status.md, "Daily
+// bars"): the measurement decides where there is one; an incident raises
+// the level only for the part of the day without data.
+func TestDayLevel(t *testing.T) {
+	tests := []struct {
+		name string
+		f    DayFacts
+		want string
+	}{
+		{"no data", DayFacts{}, LevelNoData},
+		{"at the SLO", DayFacts{Ratio: ratio(0.999), Coverage: 1}, LevelOperational},
+		{"own SLO", DayFacts{Ratio: ratio(0.996), Coverage: 1, SLO: 0.995}, LevelOperational},
+		{"ten budgets", DayFacts{Ratio: ratio(0.99), Coverage: 1}, LevelMinor},
+		// web on 14 Oct and DNS on 2 Dec: one colour in the report and
+		// on the status page.
+		{"web 14 Oct", DayFacts{Ratio: ratio(0.9792), Coverage: 1}, LevelMajor},
+		{"dns 2 Dec", DayFacts{Ratio: ratio(0.9726), Coverage: 1}, LevelMajor},
+		{"a hundred budgets", DayFacts{Ratio: ratio(0.9), Coverage: 1}, LevelMajor},
+		{"beyond a hundred budgets", DayFacts{Ratio: ratio(0.89), Coverage: 1}, LevelCritical},
+		{"half the day down, loose SLO", DayFacts{Ratio: ratio(0.49), Coverage: 1, SLO: 0.99}, LevelCritical},
+		{"coverage unknown counts as whole", DayFacts{Ratio: ratio(1), Raised: LevelMajor}, LevelOperational},
+		{"a 40-second incident on a measured day", DayFacts{Ratio: ratio(1), Coverage: 1, Raised: LevelCritical}, LevelOperational},
+		{"an incident on a partly measured day", DayFacts{Ratio: ratio(1), Coverage: 0.87, Raised: LevelMajor}, LevelMajor},
+		{"a minor incident does not lower a measured major", DayFacts{Ratio: ratio(0.95), Coverage: 0.87, Raised: LevelMinor}, LevelMajor},
+		{"an incident on a day without data", DayFacts{Raised: LevelCritical}, LevelCritical},
+		{"maintenance", DayFacts{Ratio: ratio(1), Coverage: 1, Maintenance: true}, LevelMaintenance},
+		{"maintenance without data", DayFacts{Maintenance: true}, LevelMaintenance},
+		{"maintenance on a bad day", DayFacts{Ratio: ratio(0.99), Coverage: 1, Maintenance: true}, LevelMinor},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := DayLevel(tt.f); got != tt.want {
+				t.Errorf("DayLevel(%+v) = %s, want %s", tt.f, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestBarsHonest: a measured day at 100% stays green though a 40-second
+// incident touched it, and says so; a partly measured day says how much
+// of it has data and takes the impact of an incident that touched it; a
+// day without data takes the impact whole.
+func TestBarsHonest(t *testing.T) {
+	cfg := testCfg(t, 3)
+	now := ts(t, "2026-10-14T10:00:00Z")
+	s := snapshot.New("2026-10")
+	s.Availability = []snapshot.Availability{{Component: "dns", Daily: []snapshot.Day{
+		{Date: "2026-10-12", Ratio: ratio(1), Coverage: 1},
+		{Date: "2026-10-13", Ratio: ratio(1), Coverage: 0.87},
+	}}}
+	blip := incident(t, "blip", "critical", "2026-10-12T08:00:00Z", "2026-10-12T08:00:40Z", []string{"dns"},
+		"2026-10-12T08:00:00Z investigating", "2026-10-12T08:00:40Z resolved")
+	gap := incident(t, "gap", "major", "2026-10-13T08:00:00Z", "2026-10-13T08:20:00Z", []string{"dns"},
+		"2026-10-13T08:00:00Z investigating", "2026-10-13T08:20:00Z resolved")
+	open := incident(t, "open", "minor", "2026-10-14T09:00:00Z", "", []string{"dns"},
+		"2026-10-14T09:00:00Z investigating")
+	p := Compute(cfg, []*content.Incident{open, gap, blip}, nil, map[string]*snapshot.Snapshot{"2026-10": s}, now)
+	dns, _ := p.Component("dns")
+	var got []string
+	for _, b := range dns.Bars {
+		got = append(got, b.Level+" | "+b.Tooltip)
+	}
+	want := []string{
+		"operational | Oct 12: 100.00% — Title of blip (critical, 40s)",
+		"major | Oct 13: 100.00% (data for 87% of the day) — Title of gap (major, 20m)",
+		"minor | Oct 14: No data — Title of open (minor, ongoing)",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("bars:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
