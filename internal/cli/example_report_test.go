@@ -99,13 +99,15 @@ func exCheckReportPage(t *testing.T, page []byte) {
 		}
 	})
 	for _, c := range []struct{ name, title, level string }{
-		{"Documentation sites", "2026-10-14: 98.61%", "warn"},
-		{"API", "2026-10-05: 99.16%", "warn"},
-		{"Search", "2026-10-20: 100.00% (data for 91% of the day)", "ok"},
-		{"Documentation builds", "2026-10-01: 95.83%", "warn"},
-		{"Documentation builds", "2026-10-25: 96.00%", "warn"},
-		{"DNS", "2026-10-14: 93.05%", "down"},
-		{"Database", "2026-10-31: 100.00%", "ok"},
+		// status.DayLevel, as on the status page: against the SLO, ten
+		// and a hundred daily error budgets.
+		{"Documentation sites", "Oct 14: 98.61%", "major"}, // SLO 99.9: under 99.0
+		{"API", "Oct 5: 99.16%", "minor"},
+		{"Search", "Oct 20: 100.00% (data for 91% of the day)", "operational"},
+		{"Documentation builds", "Oct 1: 95.83%", "minor"}, // SLO 99.0: down to 90.0
+		{"Documentation builds", "Oct 25: 96.00%", "minor"},
+		{"DNS", "Oct 14: 93.05%", "critical"}, // SLO 99.95: under 95.0
+		{"Database", "Oct 31: 100.00%", "operational"},
 	} {
 		if got, ok := days[c.name][c.title]; !ok || got != c.level {
 			t.Errorf("%s: no day %q at level %s (got %q)", c.name, c.title, c.level, got)

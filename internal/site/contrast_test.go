@@ -1,22 +1,153 @@
 package site
 
 import (
+	"maps"
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/bulletin-dev/bulletin/internal/content"
+	"github.com/bulletin-dev/bulletin/internal/status"
 )
 
 // TestThemeTextContrast: every colour variable the default theme uses for
 // text (a `color:` declaration) reads at WCAG AA, 4.5:1, against the page
-// background, in the light and the dark scheme. (Badges, timelines and
+// background, or against the background the same rule sets (the status
+// page's banner), in the light and the dark scheme. (Badges, timelines and
 // status labels once used amber #b7791f on white: 3.64:1.)
 func TestThemeTextContrast(t *testing.T) {
+	src, schemes := themeSchemes(t)
+	type pair struct{ fg, bg string }
+	used := map[pair]bool{}
+	colour := regexp.MustCompile(`(?:^|[;{\s])color:\s*var\(--([a-z0-9-]+)\)`)
+	background := regexp.MustCompile(`(?:^|[;{\s])background:\s*var\(--([a-z0-9-]+)\)`)
+	for _, m := range regexp.MustCompile(`\{([^{}]*)\}`).FindAllStringSubmatch(src, -1) {
+		bg := "bg"
+		if b := background.FindStringSubmatch(m[1]); b != nil {
+			bg = b[1]
+		}
+		for _, c := range colour.FindAllStringSubmatch(m[1], -1) {
+			used[pair{c[1], bg}] = true
+		}
+	}
+	if len(used) < 5 {
+		t.Fatalf("found only %d text colours in the theme: the scan is broken", len(used))
+	}
+	for scheme, vars := range schemes {
+		for p := range used {
+			c, ok := vars[p.fg]
+			if !ok {
+				t.Errorf("%s: --%s is used for text but not defined", scheme, p.fg)
+				continue
+			}
+			bg, ok := vars[p.bg]
+			if !ok {
+				t.Errorf("%s: --%s is used as a background but not defined", scheme, p.bg)
+				continue
+			}
+			if r := contrast(c, bg); r < 4.5 {
+				t.Errorf("%s: text colour --%s %s on --%s %s has contrast %.2f:1, want at least 4.5:1", scheme, p.fg, c, p.bg, bg, r)
+			}
+		}
+	}
+}
+
+// TestThemeLevelColours: each day level and each component status has a
+// colour of its own, as on Statuspage (degraded performance and partial
+// outage once shared one amber), in both schemes; the bars, the report's
+// strips and the legend take the same colour per level; bar colours read at
+// 3:1 against the page (WCAG 1.4.11); each status label has a shape of its
+// own, so colour is never alone; and each overall state has a banner.
+func TestThemeLevelColours(t *testing.T) {
+	src, schemes := themeSchemes(t)
+	levels := []string{status.LevelOperational, status.LevelMinor, status.LevelMajor, status.LevelCritical, status.LevelMaintenance, status.LevelNoData}
+	fills := map[string]string{}
+	for _, l := range levels {
+		m := regexp.MustCompile(`\.bars \.` + l + `, \.day\.` + l + `, \.key\.` + l + ` \{ fill: var\(--([a-z0-9-]+)\); background: var\(--([a-z0-9-]+)\); \}`).FindStringSubmatch(src)
+		if m == nil || m[1] != m[2] {
+			t.Errorf("no rule gives bars, strips and legend of level %s one colour", l)
+			continue
+		}
+		fills[l] = m[1]
+	}
+	statuses := content.ComponentStatuses
+	texts := map[string]string{}
+	for _, st := range statuses {
+		m := regexp.MustCompile(`\.st-` + st + `[^{]*\{ color: var\(--([a-z0-9-]+)\); \}`).FindStringSubmatch(src)
+		if m == nil {
+			t.Errorf("status %s has no colour of its own", st)
+			continue
+		}
+		texts[st] = m[1]
+	}
+	for scheme, vars := range schemes {
+		distinct(t, scheme+": level", fills, vars)
+		distinct(t, scheme+": status", texts, vars)
+		for l, v := range fills {
+			if r := contrast(vars[v], vars["bg"]); r < 3 {
+				t.Errorf("%s: level %s --%s %s on %s has contrast %.2f:1, want at least 3:1", scheme, l, v, vars[v], vars["bg"], r)
+			}
+		}
+	}
+	shapes := map[string]string{}
+	for _, st := range statuses {
+		m := regexp.MustCompile(`\.st-` + st + `::before \{([^}]*)\}`).FindStringSubmatch(src)
+		if m == nil {
+			t.Errorf("status %s has no shape", st)
+			continue
+		}
+		for other, shape := range shapes {
+			if shape == m[1] {
+				t.Errorf("statuses %s and %s have the same shape", other, st)
+			}
+		}
+		shapes[st] = m[1]
+	}
+	banners := map[string]string{}
+	for _, ind := range []string{status.IndicatorNone, status.IndicatorMinor, status.IndicatorMajor, status.IndicatorCritical, status.IndicatorMaintenance} {
+		m := regexp.MustCompile(`\.ind-` + ind + ` \.overall \{ background: var\(--([a-z0-9-]+)\);`).FindStringSubmatch(src)
+		if m == nil {
+			t.Errorf("overall state %s has no banner", ind)
+			continue
+		}
+		banners[ind] = m[1]
+	}
+	for scheme, vars := range schemes {
+		distinct(t, scheme+": banner", banners, vars)
+	}
+}
+
+// distinct reports the names of uses (name -> colour variable) that share
+// a colour.
+func distinct(tb testing.TB, what string, uses map[string]string, vars map[string]string) {
+	tb.Helper()
+	by := map[string]string{}
+	for _, name := range slices.Sorted(maps.Keys(uses)) {
+		c, ok := vars[uses[name]]
+		if !ok {
+			tb.Errorf("%s %s: --%s is not defined", what, name, uses[name])
+			continue
+		}
+		c = strings.ToLower(c)
+		if other, ok := by[c]; ok {
+			tb.Errorf("%s %s and %s share the colour %s", what, other, name, c)
+		}
+		by[c] = name
+	}
+}
+
+// themeSchemes returns the default theme's stylesheet and its colour
+// variables in the light and the dark scheme (dark inherits what it does
+// not set).
+func themeSchemes(tb testing.TB) (string, map[string]map[string]string) {
+	tb.Helper()
 	css, err := os.ReadFile("../../themes/default/static/css/style.css")
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	src := string(css)
 	light, dark := src, ""
@@ -30,26 +161,7 @@ func TestThemeTextContrast(t *testing.T) {
 			darkVars[name] = v
 		}
 	}
-	used := map[string]bool{}
-	for _, m := range regexp.MustCompile(`(?m)[;{\s]color:\s*var\(--([a-z0-9-]+)\)`).FindAllStringSubmatch(src, -1) {
-		used[m[1]] = true
-	}
-	if len(used) < 5 {
-		t.Fatalf("found only %d text colours in the theme: the scan is broken", len(used))
-	}
-	for scheme, vars := range map[string]map[string]string{"light": lightVars, "dark": darkVars} {
-		bg := vars["bg"]
-		for name := range used {
-			c, ok := vars[name]
-			if !ok {
-				t.Errorf("%s: --%s is used for text but not defined", scheme, name)
-				continue
-			}
-			if r := contrast(c, bg); r < 4.5 {
-				t.Errorf("%s: text colour --%s %s on %s has contrast %.2f:1, want at least 4.5:1", scheme, name, c, bg, r)
-			}
-		}
-	}
+	return src, map[string]map[string]string{"light": lightVars, "dark": darkVars}
 }
 
 // cssVars returns the custom properties declared in css: "warn" -> "#b7791f".

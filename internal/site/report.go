@@ -135,8 +135,9 @@ type UptimeRow struct {
 
 // DayCell is one day in a month's uptime strip.
 type DayCell struct {
-	Date  string
-	Level string // ok, warn, down, none
+	Date string
+	// Level is the day's status.DayLevel, the class of its colour.
+	Level string
 	Title string
 }
 
@@ -554,22 +555,14 @@ func (s *Site) uptimeRows(snap *snapshot.Snapshot) []UptimeRow {
 			row.Budget = snapshot.FormatPercent(*a.ErrorBudgetRemaining, s.cfg.PercentPrecision)
 			row.BudgetLeft = math.Max(0, math.Min(1, *a.ErrorBudgetRemaining))
 		}
+		slo := a.SLO
+		if c, ok := s.cfg.Component(a.Component); ok && slo <= 0 && c.SLO > 0 {
+			slo = c.SLO / 100
+		}
 		for _, d := range a.Daily {
-			cell := DayCell{Date: d.Date, Level: "none", Title: d.Date + ": no data"}
-			if d.Ratio != nil {
-				cell.Title = d.Date + ": " + snapshot.FormatPercent(*d.Ratio, prec)
-				switch {
-				case *d.Ratio >= 1 || (a.SLO > 0 && *d.Ratio >= a.SLO):
-					cell.Level = "ok"
-				case *d.Ratio >= 0.95:
-					cell.Level = "warn"
-				default:
-					cell.Level = "down"
-				}
-				if d.Coverage < 1 {
-					cell.Title += fmt.Sprintf(" (data for %s of the day)", snapshot.FormatPercent(d.Coverage, 0))
-				}
-			}
+			cell := DayCell{Date: d.Date,
+				Level: status.DayLevel(status.DayFacts{Ratio: d.Ratio, Coverage: d.Coverage, SLO: slo}),
+				Title: dayLabel(d.Date) + ": " + status.DaySummary(d.Ratio, d.Coverage, prec)}
 			row.Days = append(row.Days, cell)
 		}
 		row.Days = append(row.Days, restOfMonth(snap.Month, a.Daily)...)
@@ -606,9 +599,19 @@ func restOfMonth(month string, daily []snapshot.Day) []DayCell {
 	var out []DayCell
 	for d := last.AddDate(0, 0, 1); d.Format("2006-01") == month; d = d.AddDate(0, 0, 1) {
 		date := d.Format(time.DateOnly)
-		out = append(out, DayCell{Date: date, Level: "none", Title: date + ": no data"})
+		out = append(out, DayCell{Date: date, Level: status.LevelNoData, Title: dayLabel(date) + ": " + status.DaySummary(nil, 0, 0)})
 	}
 	return out
+}
+
+// dayLabel is a date as the status page's bars name it: "2026-10-14" ->
+// "Oct 14".
+func dayLabel(date string) string {
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return d.Format("Jan 2")
 }
 
 // slugify makes an id fragment from a name: "acme/app.js" -> "acme-app-js".

@@ -41,9 +41,9 @@ func TestReportSections(t *testing.T) {
 		`<th scope="row">Public API</th><td class="misses">99.77%</td><td>99.90%</td>`,
 		`<th scope="row">Mail relay</th><td class="">no data</td>`,
 		`Left out of the availability: Postgres 16 switch-over (2h)`,
-		`<li class="day down" title="2026-10-14: 93.06%">`,
-		`<li class="day none" title="2026-10-21: no data">`,
-		`title="2026-10-05: 99.90% (data for 75% of the day)"`,
+		`<li class="day major" title="Oct 14: 93.06%">`,
+		`<li class="day no-data" title="Oct 21: No data">`,
+		`title="Oct 5: 99.90% (data for 75% of the day)"`,
 		// Narrative: figures resolved, markdown extensions, raw HTML off.
 		`<span class="figure" title="uptime.api">99.77%</span>`,
 		`<span class="figure" title="releases.backend.median">1h 30m</span>`,

@@ -117,7 +117,7 @@ func TestPathHTML(t *testing.T) {
 func TestRestOfMonth(t *testing.T) {
 	day := func(d string) snapshot.Day { return snapshot.Day{Date: d} }
 	if got := restOfMonth("2026-11", []snapshot.Day{day("2026-11-01"), day("2026-11-28")}); len(got) != 2 ||
-		got[0].Date != "2026-11-29" || got[1].Title != "2026-11-30: no data" || got[1].Level != "none" {
+		got[0].Date != "2026-11-29" || got[1].Title != "Nov 30: No data" || got[1].Level != "no-data" {
 		t.Errorf("November collected on the 28th: %+v, want the 29th and 30th as no data", got)
 	}
 	if got := restOfMonth("2026-10", []snapshot.Day{day("2026-10-31")}); len(got) != 0 {
