@@ -75,15 +75,9 @@ func TestThemeLevelColours(t *testing.T) {
 		fills[l] = m[1]
 	}
 	statuses := content.ComponentStatuses
-	texts := map[string]string{}
-	for _, st := range statuses {
-		m := regexp.MustCompile(`\.st-` + st + `[^{]*\{ color: var\(--([a-z0-9-]+)\); \}`).FindStringSubmatch(src)
-		if m == nil {
-			t.Errorf("status %s has no colour of its own", st)
-			continue
-		}
-		texts[st] = m[1]
-	}
+	texts := ruleGroups(t, src, statuses, "has no colour of its own", func(st string) string {
+		return `\.st-` + st + `[^{]*\{ color: var\(--([a-z0-9-]+)\); \}`
+	})
 	for scheme, vars := range schemes {
 		distinct(t, scheme+": level", fills, vars)
 		distinct(t, scheme+": status", texts, vars)
@@ -93,32 +87,40 @@ func TestThemeLevelColours(t *testing.T) {
 			}
 		}
 	}
-	shapes := map[string]string{}
-	for _, st := range statuses {
-		m := regexp.MustCompile(`\.st-` + st + `::before \{([^}]*)\}`).FindStringSubmatch(src)
-		if m == nil {
-			t.Errorf("status %s has no shape", st)
-			continue
+	shapes := ruleGroups(t, src, statuses, "has no shape", func(st string) string {
+		return `\.st-` + st + `::before \{([^}]*)\}`
+	})
+	seen := map[string]string{}
+	for _, st := range slices.Sorted(maps.Keys(shapes)) {
+		if other, ok := seen[shapes[st]]; ok {
+			t.Errorf("statuses %s and %s have the same shape", other, st)
 		}
-		for other, shape := range shapes {
-			if shape == m[1] {
-				t.Errorf("statuses %s and %s have the same shape", other, st)
-			}
-		}
-		shapes[st] = m[1]
+		seen[shapes[st]] = st
 	}
-	banners := map[string]string{}
-	for _, ind := range []string{status.IndicatorNone, status.IndicatorMinor, status.IndicatorMajor, status.IndicatorCritical, status.IndicatorMaintenance} {
-		m := regexp.MustCompile(`\.ind-` + ind + ` \.overall \{ background: var\(--([a-z0-9-]+)\);`).FindStringSubmatch(src)
-		if m == nil {
-			t.Errorf("overall state %s has no banner", ind)
-			continue
-		}
-		banners[ind] = m[1]
-	}
+	indicators := []string{status.IndicatorNone, status.IndicatorMinor, status.IndicatorMajor, status.IndicatorCritical, status.IndicatorMaintenance}
+	banners := ruleGroups(t, src, indicators, "has no banner", func(ind string) string {
+		return `\.ind-` + ind + ` \.overall \{ background: var\(--([a-z0-9-]+)\);`
+	})
 	for scheme, vars := range schemes {
 		distinct(t, scheme+": banner", banners, vars)
 	}
+}
+
+// ruleGroups returns, for each name, the first group of the pattern made
+// for it as found in css; a name without a match is an error: "<name>
+// <lacks>".
+func ruleGroups(tb testing.TB, css string, names []string, lacks string, pattern func(string) string) map[string]string {
+	tb.Helper()
+	out := map[string]string{}
+	for _, name := range names {
+		m := regexp.MustCompile(pattern(name)).FindStringSubmatch(css)
+		if m == nil {
+			tb.Errorf("%s %s", name, lacks)
+			continue
+		}
+		out[name] = m[1]
+	}
+	return out
 }
 
 // distinct reports the names of uses (name -> colour variable) that share
