@@ -100,6 +100,9 @@ type Status struct {
 	Title string `toml:"title"`
 	// Days of uptime history shown per component (default 90).
 	Days int `toml:"days"`
+	// PastDays is how many days, today included, the status page lists
+	// under "Past incidents" (default 15, as Statuspage).
+	PastDays int `toml:"past_days"`
 }
 
 // GitHub configures the GitHub collector. The token comes from GITHUB_TOKEN.
@@ -427,6 +430,9 @@ func (c *Config) defaults() {
 	if c.Status.Title == "" {
 		c.Status.Title = c.Title + " status"
 	}
+	if c.Status.PastDays == 0 {
+		c.Status.PastDays = 15
+	}
 	if c.Status.Days == 0 {
 		c.Status.Days = DefaultStatusDays
 	}
@@ -494,6 +500,9 @@ func (c *Config) validate(p *diag.List) {
 	}
 	if c.Status.Days < 1 || c.Status.Days > 366 {
 		p.Addf(c.Path, at("status.days"), "status.days must be between 1 and 366")
+	}
+	if c.Status.PastDays < 1 || c.Status.PastDays > 90 {
+		p.Addf(c.Path, at("status.past_days"), "status.past_days must be between 1 and 90")
 	}
 	if _, err := url.Parse(c.GitHub.APIURL); err != nil {
 		p.Addf(c.Path, at("github.api_url"), "github.api_url: %v", err)

@@ -77,7 +77,7 @@ func reportStrips(tb testing.TB, page string) map[string]map[string]dayMark {
 func statusBars(tb testing.TB, page string) map[string]map[string]dayMark {
 	tb.Helper()
 	out := map[string]map[string]dayMark{}
-	comp := regexp.MustCompile(`(?s)<div class="component" id="component-[^"]+">\s*<p class="component-head"><span><strong>([^<]+)</strong>.*?<svg class="bars"(.*?)</svg>`)
+	comp := regexp.MustCompile(`(?s)<div class="component" id="component-[^"]+">\s*<p class="component-head"><span><strong>(?:<a [^>]*>)?([^<]+)(?:</a>)?</strong>.*?<svg class="bars"(.*?)</svg>`)
 	rect := regexp.MustCompile(`<rect [^>]*class="([a-z-]+)"><title>([^<]+)</title>`)
 	for _, m := range comp.FindAllStringSubmatch(page, -1) {
 		days := map[string]dayMark{}

@@ -434,6 +434,8 @@ type Page struct {
 	Status  *StatusView
 	Event   *EventView
 	History *HistoryView
+	// Component is a component's own page (componentpages.go).
+	Component *ComponentPageView
 	// Announcement is an announcement's page, Announcements their index
 	// (announcements.go).
 	Announcement  *AnnouncementView

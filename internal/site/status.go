@@ -76,6 +76,7 @@ func (s *Site) renderStatus(out Output, pages *pager) ([]sitemapEntry, error) {
 		return nil, err
 	}
 	urls = append(urls, s.renderHistory(m, pages)...)
+	urls = append(urls, s.renderComponentPages(m, pages)...)
 	urls = append(urls, s.renderIncidentPages(m, pages)...)
 	urls = append(urls, s.renderAnnouncements(out, m, pages, add)...)
 

@@ -148,6 +148,7 @@ func TestStatusGolden(t *testing.T) {
 		{"incidents/2026-11-02-cache-rebuild/index.html", "maintenance-in-progress.html"},
 		{"status/feed.xml", "feed.xml"},
 		{"status/components/db/atom.xml", "db-atom.xml"},
+		{"status/components/dns/index.html", "component-dns.html"},
 		{"announcements/2026-12-01-tls-legacy-ciphers/index.html", "announcement-testing.html"},
 		{"announcements/2026-10-30-database-engine-upgrade/index.html", "announcement-overdue.html"},
 		{"announcements/index.html", "announcements.html"},
@@ -447,5 +448,50 @@ func TestFutureIncidentTimes(t *testing.T) {
 	}, "\n")
 	if err == nil || err.Error() != want {
 		t.Errorf("got\n%v\nwant\n%s", err, want)
+	}
+}
+
+// TestStatusPastAndComponentPages checks the status page's "Past incidents"
+// by day and the components' own pages: the days listed, the quiet ones
+// said so, the component linked from the status page, its page's day rows
+// with the anchors the bars link to and every incident of the window.
+func TestStatusPastAndComponentPages(t *testing.T) {
+	files := renderDir(t, statusSiteDir, statusNow)
+	page := string(files["status/index.html"])
+	i := strings.Index(page, `id="past"`)
+	if i < 0 {
+		t.Fatal("no Past incidents section")
+	}
+	past, _, ok := strings.Cut(page[i:], "</section>")
+	if !ok {
+		t.Fatal("no Past incidents section")
+	}
+	if n := strings.Count(past, `class="past-day"`); n != 15 {
+		t.Errorf("Past incidents lists %d days, want 15 (the default past_days)", n)
+	}
+	for _, want := range []string{
+		`id="past-` + statusNow.Format(time.DateOnly) + `"`,
+		`No incidents reported.`,
+		`Incident history</a>`,
+	} {
+		if !strings.Contains(past, want) {
+			t.Errorf("Past incidents lacks %s", want)
+		}
+	}
+	if !strings.Contains(page, `<a href="/status/components/dns/">DNS</a>`) {
+		t.Error("the status page does not link the DNS component's page")
+	}
+	comp := string(files["status/components/dns/index.html"])
+	if comp == "" {
+		t.Fatal("status/components/dns/index.html was not rendered")
+	}
+	if n := strings.Count(comp, `<tr id="day-`); n != 30 {
+		t.Errorf("the component page has %d day rows, want 30 (the test site's status.days)", n)
+	}
+	if !strings.Contains(comp, `<tr id="day-`+statusNow.Format(time.DateOnly)+`">`) {
+		t.Error("the component page has no row for today")
+	}
+	if !strings.Contains(comp, "DNS resolution failing") {
+		t.Error("the component page does not list the DNS incident")
 	}
 }

@@ -60,6 +60,17 @@ type StatusView struct {
 	// their index.
 	Planned          []*AnnouncementView
 	AnnouncementsURL string
+	// PastDays are the last [status] past_days days, newest first, each
+	// with the incidents and windows that started on it (Statuspage's
+	// "Past incidents").
+	PastDays []PastDayView
+}
+
+// PastDayView is one day of the status page's "Past incidents".
+type PastDayView struct {
+	Date   string // "2026-11-22"
+	Start  time.Time
+	Events []*EventView // incidents, then maintenance windows, newest first
 }
 
 // SectionView is a group of components, or (Grouped false) a run of
@@ -91,6 +102,8 @@ type ComponentView struct {
 	FeedURL, AtomURL string
 	// Auto is the automatic check's note, nil while it finds nothing.
 	Auto *AutoView
+	// URL is the component's own page (componentpages.go).
+	URL string
 }
 
 // defaultStatusPath is where the status page is when config does not say.
@@ -153,6 +166,16 @@ func (s *Site) statusView(m *statusModel) (*StatusView, error) {
 	if err := problems.Err(); err != nil {
 		return nil, err
 	}
+	for _, d := range status.PastDays(p.Location, p.Incidents, p.Maintenance, p.At, s.cfg.Status.PastDays) {
+		dv := PastDayView{Date: d.Date, Start: d.Start}
+		for _, inc := range d.Incidents {
+			dv.Events = append(dv.Events, m.bySlug[inc.Slug].head)
+		}
+		for _, w := range d.Maintenance {
+			dv.Events = append(dv.Events, m.bySlug[w.Slug].head)
+		}
+		v.PastDays = append(v.PastDays, dv)
+	}
 	for _, sec := range p.Sections {
 		sv := SectionView{ID: sec.ID, Name: sec.Name, Description: sec.Description, Grouped: sec.ID != "", Status: sec.Status, StatusLabel: statusLabel(sec.Status)}
 		for _, c := range sec.Components {
@@ -172,6 +195,7 @@ func (s *Site) componentView(c *status.Component, m *statusModel) ComponentView 
 		FeedURL: s.rel(s.cfg.Status.Path + "components/" + c.ID + "/feed.xml"),
 		AtomURL: s.rel(s.cfg.Status.Path + "components/" + c.ID + "/atom.xml"),
 		Auto:    autoView(c),
+		URL:     s.rel(s.componentPath(c.ID)),
 	}
 	if n := len(c.Bars); n > 0 {
 		cv.FirstDay, cv.LastDay = c.Bars[0].Label, c.Bars[n-1].Label

@@ -145,3 +145,55 @@ func History(loc *time.Location, incidents []*content.Incident, maintenance []*c
 	}
 	return out
 }
+
+// PastDay is one calendar day of the status page's "Past incidents".
+type PastDay struct {
+	// Date is "YYYY-MM-DD" in the site's zone; Start is the day's start.
+	Date  string
+	Start time.Time
+	// Incidents started on the day, newest first; Maintenance windows that
+	// opened on it, newest first. Both are empty for a quiet day.
+	Incidents   []*content.Incident
+	Maintenance []*content.Maintenance
+}
+
+// PastDays groups the incidents and maintenance windows that started at or
+// before now by calendar day in loc, for the n days ending with now's day,
+// newest day first, quiet days included (as Statuspage's "Past incidents"
+// lists each of its last days, saying "No incidents reported" on a quiet
+// one). Days are built from the calendar, so a DST day is 23 or 25 hours.
+func PastDays(loc *time.Location, incidents []*content.Incident, maintenance []*content.Maintenance, now time.Time, n int) []PastDay {
+	if loc == nil {
+		loc = time.UTC
+	}
+	now = now.In(loc)
+	window := dayWindow(now, n)
+	out := make([]PastDay, len(window))
+	index := make(map[string]int, len(window))
+	for i, d := range window {
+		k := len(window) - 1 - i // newest first
+		out[k] = PastDay{Date: d.date, Start: d.start, Incidents: []*content.Incident{}, Maintenance: []*content.Maintenance{}}
+		index[d.date] = k
+	}
+	for _, inc := range incidents {
+		if inc.Started.After(now) {
+			continue
+		}
+		if k, ok := index[inc.Started.In(loc).Format(time.DateOnly)]; ok {
+			out[k].Incidents = append(out[k].Incidents, inc)
+		}
+	}
+	for _, m := range maintenance {
+		if m.ScheduledFor.After(now) {
+			continue
+		}
+		if k, ok := index[m.ScheduledFor.In(loc).Format(time.DateOnly)]; ok {
+			out[k].Maintenance = append(out[k].Maintenance, m)
+		}
+	}
+	for i := range out {
+		content.SortIncidents(out[i].Incidents)
+		content.SortMaintenance(out[i].Maintenance)
+	}
+	return out
+}

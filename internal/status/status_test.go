@@ -442,3 +442,37 @@ func TestBarsHonest(t *testing.T) {
 		t.Errorf("bars:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+func TestPastDays(t *testing.T) {
+	loc, _ := time.LoadLocation("Europe/Berlin")
+	incs := []*content.Incident{
+		incident(t, "old", "minor", "2026-10-20T10:00:00Z", "2026-10-20T11:00:00Z", nil), // before the window
+		incident(t, "a", "minor", "2026-10-29T23:30:00Z", "2026-10-30T01:00:00Z", nil),   // Oct 30 in Berlin
+		incident(t, "b", "major", "2026-11-01T08:00:00Z", "", nil),
+		incident(t, "c", "minor", "2026-11-01T09:00:00Z", "2026-11-01T09:10:00Z", nil),
+		incident(t, "later", "minor", "2026-11-02T13:00:00Z", "", nil), // after now
+	}
+	ms := []*content.Maintenance{
+		window(t, "w", "2026-10-31T23:30:00Z", "2026-11-01T00:30:00Z", nil),    // Nov 1 in Berlin (UTC+1)
+		window(t, "next", "2026-11-02T20:00:00Z", "2026-11-02T21:00:00Z", nil), // still to come
+	}
+	days := PastDays(loc, incs, ms, ts(t, "2026-11-02T12:00:00Z"), 5)
+	var got []string
+	for _, d := range days {
+		var items []string
+		for _, i := range d.Incidents {
+			items = append(items, i.Slug)
+		}
+		for _, w := range d.Maintenance {
+			items = append(items, "m:"+w.Slug)
+		}
+		if d.Start.Format(time.DateOnly) != d.Date || d.Start.Location() != loc {
+			t.Errorf("day %s starts %v", d.Date, d.Start)
+		}
+		got = append(got, d.Date+"["+strings.Join(items, ",")+"]")
+	}
+	want := "2026-11-02[] 2026-11-01[c,b,m:w] 2026-10-31[] 2026-10-30[a] 2026-10-29[]"
+	if strings.Join(got, " ") != want {
+		t.Errorf("past days %s, want %s", strings.Join(got, " "), want)
+	}
+}
