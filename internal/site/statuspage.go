@@ -81,6 +81,10 @@ type ComponentView struct {
 	// its ends ("Aug 25", "Nov 22").
 	Bars              template.HTML
 	FirstDay, LastDay string
+	// FirstDay60 and FirstDay30 label the first bar shown on medium and
+	// narrow screens, where the stylesheet crops the bars to the last 60
+	// and 30 days; empty when there are not that many bars.
+	FirstDay60, FirstDay30 string
 	// Incidents touched the component within the shown days, newest
 	// first: the latest componentIncidents of IncidentCount, so that years
 	// of busy days cannot make the page heavy; MoreIncidents are left to
@@ -175,6 +179,12 @@ func (s *Site) componentView(c *status.Component, m *statusModel) ComponentView 
 	}
 	if n := len(c.Bars); n > 0 {
 		cv.FirstDay, cv.LastDay = c.Bars[0].Label, c.Bars[n-1].Label
+		if n > 60 {
+			cv.FirstDay60 = c.Bars[n-60].Label
+		}
+		if n > 30 {
+			cv.FirstDay30 = c.Bars[n-30].Label
+		}
 	}
 	recent := c.RecentIncidents()
 	cv.IncidentCount = len(recent)
@@ -218,13 +228,16 @@ func barsSVG(c *status.Component) template.HTML {
 		c.Name, n, c.UptimeText, incidentDays, plural2(incidentDays, "day", "days"), noData)
 	var b strings.Builder
 	b.Grow(n * 80)
+	// The wrapper carries the bar count so that the stylesheet can crop the
+	// SVG to the last 60 or 30 days on narrower screens without JavaScript.
+	fmt.Fprintf(&b, `<div class="bars-clip" style="--n:%d">`, n)
 	fmt.Fprintf(&b, `<svg class="bars" viewBox="0 0 %d %d" preserveAspectRatio="none" role="img" aria-label="%s">`,
 		n*barStep-(barStep-barWidth), barHeight, html.EscapeString(label))
 	for i, bar := range c.Bars {
 		fmt.Fprintf(&b, "\n"+`<rect x="%d" width="%d" height="%d" class="%s"><title>%s</title></rect>`,
 			i*barStep, barWidth, barHeight, bar.Level, html.EscapeString(bar.Tooltip))
 	}
-	b.WriteString("\n</svg>")
+	b.WriteString("\n</svg></div>")
 	return template.HTML(b.String())
 }
 
