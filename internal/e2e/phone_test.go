@@ -31,13 +31,15 @@ func evalAt[T any](tb testing.TB, b *browser, url string, width, height int, exp
 }
 
 // barsShown counts, for the first component, the daily bars that lie
-// inside its clip, and names the legend's visible first-day label.
+// inside its clip and link to their day on the component's page, and names the legend's visible first-day label.
 const barsShown = `(() => {
   const clip = document.querySelector('.bars-clip').getBoundingClientRect();
   let n = 0;
   for (const r of document.querySelectorAll('.component')[0].querySelectorAll('.bars rect')) {
     const b = r.getBoundingClientRect();
-    if (b.width > 0 && b.left >= clip.left - 0.5 && b.right <= clip.right + 0.5) n++;
+    const a = r.closest('a');
+    if (b.width > 0 && b.left >= clip.left - 0.5 && b.right <= clip.right + 0.5 && a &&
+        /\/status\/components\/[a-z0-9-]+\/#day-\d{4}-\d{2}-\d{2}$/.test(a.getAttribute('href'))) n++;
   }
   const first = [...document.querySelectorAll('.component')[0].querySelectorAll('.bar-legend span')]
     .filter(s => getComputedStyle(s).display !== 'none')[0];

@@ -172,7 +172,7 @@ func (s *Site) componentView(c *status.Component, m *statusModel) ComponentView 
 		ID: c.ID, Name: c.Name, Description: c.Description,
 		Status: c.Status, StatusLabel: statusLabel(c.Status),
 		Uptime:  c.UptimeText,
-		Bars:    barsSVG(c),
+		Bars:    barsSVG(c, s.rel(s.cfg.Status.Path+"components/"+c.ID+"/")),
 		FeedURL: s.rel(s.cfg.Status.Path + "components/" + c.ID + "/feed.xml"),
 		AtomURL: s.rel(s.cfg.Status.Path + "components/" + c.ID + "/atom.xml"),
 		Auto:    autoView(c),
@@ -210,7 +210,11 @@ const (
 // barsSVG draws a component's daily bars: one rect per day coloured by its
 // level (the theme's CSS gives the colours), each with a <title> tooltip
 // that browsers show on hover, so the page needs no script.
-func barsSVG(c *status.Component) template.HTML {
+//
+// Each bar links to its day on the component's page (page#day-YYYY-MM-DD):
+// a tap target on a phone, where the tooltips need a hover, and a way for
+// keyboard and screen reader users to reach the day.
+func barsSVG(c *status.Component, page string) template.HTML {
 	n := len(c.Bars)
 	if n == 0 {
 		return ""
@@ -231,11 +235,11 @@ func barsSVG(c *status.Component) template.HTML {
 	// The wrapper carries the bar count so that the stylesheet can crop the
 	// SVG to the last 60 or 30 days on narrower screens without JavaScript.
 	fmt.Fprintf(&b, `<div class="bars-clip" style="--n:%d">`, n)
-	fmt.Fprintf(&b, `<svg class="bars" viewBox="0 0 %d %d" preserveAspectRatio="none" role="img" aria-label="%s">`,
+	fmt.Fprintf(&b, `<svg class="bars" viewBox="0 0 %d %d" preserveAspectRatio="none" role="group" aria-label="%s">`,
 		n*barStep-(barStep-barWidth), barHeight, html.EscapeString(label))
 	for i, bar := range c.Bars {
-		fmt.Fprintf(&b, "\n"+`<rect x="%d" width="%d" height="%d" class="%s"><title>%s</title></rect>`,
-			i*barStep, barWidth, barHeight, bar.Level, html.EscapeString(bar.Tooltip))
+		fmt.Fprintf(&b, "\n"+`<a href="%s#day-%s"><rect x="%d" width="%d" height="%d" class="%s"><title>%s</title></rect></a>`,
+			html.EscapeString(page), bar.Date, i*barStep, barWidth, barHeight, bar.Level, html.EscapeString(bar.Tooltip))
 	}
 	b.WriteString("\n</svg></div>")
 	return template.HTML(b.String())
