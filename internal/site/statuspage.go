@@ -92,6 +92,10 @@ type ComponentView struct {
 	// its ends ("Aug 25", "Nov 22").
 	Bars              template.HTML
 	FirstDay, LastDay string
+	// FirstDay60 and FirstDay30 label the first bar shown on medium and
+	// narrow screens, where the stylesheet crops the bars to the last 60
+	// and 30 days; empty when there are not that many bars.
+	FirstDay60, FirstDay30 string
 	// Incidents touched the component within the shown days, newest
 	// first: the latest componentIncidents of IncidentCount, so that years
 	// of busy days cannot make the page heavy; MoreIncidents are left to
@@ -191,7 +195,7 @@ func (s *Site) componentView(c *status.Component, m *statusModel) ComponentView 
 		ID: c.ID, Name: c.Name, Description: c.Description,
 		Status: c.Status, StatusLabel: statusLabel(c.Status),
 		Uptime:  c.UptimeText,
-		Bars:    barsSVG(c),
+		Bars:    barsSVG(c, s.rel(s.cfg.Status.Path+"components/"+c.ID+"/")),
 		FeedURL: s.rel(s.cfg.Status.Path + "components/" + c.ID + "/feed.xml"),
 		AtomURL: s.rel(s.cfg.Status.Path + "components/" + c.ID + "/atom.xml"),
 		Auto:    autoView(c),
@@ -199,6 +203,12 @@ func (s *Site) componentView(c *status.Component, m *statusModel) ComponentView 
 	}
 	if n := len(c.Bars); n > 0 {
 		cv.FirstDay, cv.LastDay = c.Bars[0].Label, c.Bars[n-1].Label
+		if n > 60 {
+			cv.FirstDay60 = c.Bars[n-60].Label
+		}
+		if n > 30 {
+			cv.FirstDay30 = c.Bars[n-30].Label
+		}
 	}
 	recent := c.RecentIncidents()
 	cv.IncidentCount = len(recent)
@@ -224,7 +234,11 @@ const (
 // barsSVG draws a component's daily bars: one rect per day coloured by its
 // level (the theme's CSS gives the colours), each with a <title> tooltip
 // that browsers show on hover, so the page needs no script.
-func barsSVG(c *status.Component) template.HTML {
+//
+// Each bar links to its day on the component's page (page#day-YYYY-MM-DD):
+// a tap target on a phone, where the tooltips need a hover, and a way for
+// keyboard and screen reader users to reach the day.
+func barsSVG(c *status.Component, page string) template.HTML {
 	n := len(c.Bars)
 	if n == 0 {
 		return ""
@@ -242,13 +256,16 @@ func barsSVG(c *status.Component) template.HTML {
 		c.Name, n, c.UptimeText, incidentDays, plural2(incidentDays, "day", "days"), noData)
 	var b strings.Builder
 	b.Grow(n * 80)
-	fmt.Fprintf(&b, `<svg class="bars" viewBox="0 0 %d %d" preserveAspectRatio="none" role="img" aria-label="%s">`,
+	// The wrapper carries the bar count so that the stylesheet can crop the
+	// SVG to the last 60 or 30 days on narrower screens without JavaScript.
+	fmt.Fprintf(&b, `<div class="bars-clip" style="--n:%d">`, n)
+	fmt.Fprintf(&b, `<svg class="bars" viewBox="0 0 %d %d" preserveAspectRatio="none" role="group" aria-label="%s">`,
 		n*barStep-(barStep-barWidth), barHeight, html.EscapeString(label))
 	for i, bar := range c.Bars {
-		fmt.Fprintf(&b, "\n"+`<rect x="%d" width="%d" height="%d" class="%s"><title>%s</title></rect>`,
-			i*barStep, barWidth, barHeight, bar.Level, html.EscapeString(bar.Tooltip))
+		fmt.Fprintf(&b, "\n"+`<a href="%s#day-%s"><rect x="%d" width="%d" height="%d" class="%s"><title>%s</title></rect></a>`,
+			html.EscapeString(page), bar.Date, i*barStep, barWidth, barHeight, bar.Level, html.EscapeString(bar.Tooltip))
 	}
-	b.WriteString("\n</svg>")
+	b.WriteString("\n</svg></div>")
 	return template.HTML(b.String())
 }
 
