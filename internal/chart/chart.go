@@ -240,11 +240,13 @@ func legend(sb *strings.Builder, series []Series) {
 	if len(series) < 2 {
 		return
 	}
-	sb.WriteString(`<figcaption class="legend">`)
+	// A div, not a figcaption: the figure's data table follows, and a
+	// figcaption must be a figure's first or last child.
+	sb.WriteString(`<div class="legend">`)
 	for i, s := range series {
 		fmt.Fprintf(sb, `<span class="key"><svg width="10" height="10" aria-hidden="true"><rect class="s%d" fill="%s" width="10" height="10"/></svg> %s</span>`, i, seriesColor(i), html.EscapeString(s.Name))
 	}
-	sb.WriteString("</figcaption>")
+	sb.WriteString("</div>")
 }
 
 // niceScale returns an axis maximum ≥ maxV and a tick step, both on a 1-2-5 grid.
