@@ -70,10 +70,6 @@ func TestPagesPassAxe(t *testing.T) {
 					defer closeTab()
 					ctx, cancel := context.WithTimeout(tab, time.Minute)
 					defer cancel()
-					viewport := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
-					if width < 500 {
-						viewport = append(viewport, chromedp.EmulateMobile)
-					}
 					err := chromedp.Do(ctx,
 						chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 							_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
@@ -81,7 +77,7 @@ func TestPagesPassAxe(t *testing.T) {
 							})
 							return err
 						}),
-						chromedp.EmulateViewport(int64(width), 900, viewport...),
+						emulateViewport(width, 900),
 						chromedp.Navigate(srv.URL+"/"+p),
 					)
 					if err != nil {

@@ -92,16 +92,12 @@ func (b *browser) visit(tb testing.TB, url string, width, height int) pageVisit 
 	}); err != nil {
 		tb.Fatalf("chromium: %v", err)
 	}
-	viewport := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
-	if width < 500 {
-		viewport = append(viewport, chromedp.EmulateMobile)
-	}
 	err := chromedp.Do(ctx,
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
 			_, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true})
 			return err
 		}),
-		chromedp.EmulateViewport(int64(width), int64(height), viewport...),
+		emulateViewport(width, height),
 		chromedp.Navigate(url), // waits for the load event
 	)
 	if err != nil {
@@ -125,6 +121,16 @@ func (b *browser) visit(tb testing.TB, url string, width, height int) pageVisit 
 	mu.Lock()
 	defer mu.Unlock()
 	return pageVisit{DOM: html.OuterHTML, Requests: slices.Clone(requests), Screenshot: png}
+}
+
+// emulateViewport sets a tab's viewport to width×height CSS pixels at
+// scale 1, as a phone's (touch, mobile) below 500 px.
+func emulateViewport(width, height int) chromedp.Action[chromedp.Void] {
+	opts := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
+	if width < 500 {
+		opts = append(opts, chromedp.EmulateMobile)
+	}
+	return chromedp.EmulateViewport(int64(width), int64(height), opts...)
 }
 
 // offOrigin returns the requests not to origin (data: URLs aside).

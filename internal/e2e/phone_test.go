@@ -16,11 +16,7 @@ func evalAt[T any](tb testing.TB, b *browser, url string, width, height int, exp
 	defer closeTab()
 	ctx, cancel := context.WithTimeout(tab, time.Minute)
 	defer cancel()
-	opts := []chromedp.EmulateViewportOption{chromedp.EmulateScale(1)}
-	if width < 500 {
-		opts = append(opts, chromedp.EmulateMobile)
-	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(width), int64(height), opts...), chromedp.Navigate(url)); err != nil {
+	if err := chromedp.Do(ctx, emulateViewport(width, height), chromedp.Navigate(url)); err != nil {
 		tb.Fatalf("%s at %dpx: %v", url, width, err)
 	}
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
@@ -68,6 +64,50 @@ func TestStatusBarsByWidth(t *testing.T) {
 		}](t, b, srv.URL+"/status/", tc.width, 1000, barsShown)
 		if got.Bars != tc.bars || got.First != tc.firstSpan {
 			t.Errorf("at %dpx: %d bars shown, legend starts with %q; want %d and %q", tc.width, got.Bars, got.First, tc.bars, tc.firstSpan)
+		}
+	}
+}
+
+// tablesOnPhone reports, for a page's figure tables, the values shown
+// without their column's name (the header row is hidden on a phone) and
+// the daily strips narrower than half the page.
+const tablesOnPhone = `(() => {
+  const unlabelled = [], narrow = [];
+  let cells = 0;
+  for (const td of document.querySelectorAll('table.figures td')) {
+    if (td.closest('.days-row') || td.offsetParent === null || td.textContent.trim() === '') continue;
+    cells++;
+    const before = getComputedStyle(td, '::before').content;
+    if (!before || before === 'none' || before === 'normal') unlabelled.push(td.closest('tr').querySelector('th').textContent.trim() + ': ' + td.textContent.trim());
+  }
+  for (const ol of document.querySelectorAll('ol.days')) {
+    if (ol.getBoundingClientRect().width < document.documentElement.clientWidth / 2) narrow.push(ol.getAttribute('aria-label'));
+  }
+  return {cells, unlabelled, narrow};
+})()`
+
+// TestReportTablesOnPhone: at 390 px the Issues, Uptime and Delivery rows
+// lost their column headers ("orbit-docs/server 50 45 292 55 / 52") and
+// the Uptime table's daily strips collapsed to nothing. Each value must
+// now carry its column's name and each strip most of the width.
+func TestReportTablesOnPhone(t *testing.T) {
+	b := startBrowser(t, chromium(t))
+	srv, setDir := serveDir(t)
+	setDir(exampleSite(t, srv.URL+"/"))
+	for _, page := range []string{"/reports/2026/10/", "/status/components/web/"} {
+		got := evalAt[struct {
+			Cells      int      `json:"cells"`
+			Unlabelled []string `json:"unlabelled"`
+			Narrow     []string `json:"narrow"`
+		}](t, b, srv.URL+page, 390, 1000, tablesOnPhone)
+		if got.Cells < 10 {
+			t.Errorf("%s: only %d table cells found: the scan is broken", page, got.Cells)
+		}
+		if len(got.Unlabelled) > 0 {
+			t.Errorf("%s at 390px: %d values without their column's name, e.g. %q", page, len(got.Unlabelled), got.Unlabelled[:min(3, len(got.Unlabelled))])
+		}
+		if len(got.Narrow) > 0 {
+			t.Errorf("%s at 390px: daily strips narrower than half the page: %q", page, got.Narrow)
 		}
 	}
 }

@@ -25,7 +25,7 @@ func TestReportSections(t *testing.T) {
 		// Issues: counts, the label filter, a 12-month chart with a text
 		// alternative and a table fallback.
 		`<h2 id="issues">Issues</h2>`,
-		`<a href="https://github.com/acme/app"><span class="nowrap">acme</span>/<wbr><span class="nowrap">app</span></a> <span class="labels">(bug)</span></th><td>15</td><td>21</td><td>34</td><td>25 / 24</td>`,
+		`<a href="https://github.com/acme/app"><span class="nowrap">acme</span>/<wbr><span class="nowrap">app</span></a> <span class="labels">(bug)</span></th><td data-label="Opened">15</td><td data-label="Closed">21</td><td data-label="Open at month end">34</td><td data-label="Pull requests opened / merged or closed">25 / 24</td>`,
 		`<title id="issues-acme-app-t">Issues opened and closed in acme/app, last 12 months</title>`,
 		`<details class="chart-data">`,
 		// A month without issue counts is marked, not drawn as zero.
@@ -38,8 +38,8 @@ func TestReportSections(t *testing.T) {
 		// Uptime: availability against the target, budget, coverage,
 		// maintenance excluded, and a component without data.
 		`<h2 id="uptime">Uptime</h2>`,
-		`<th scope="row">Public API</th><td class="misses">99.77%</td><td>99.90%</td>`,
-		`<th scope="row">Mail relay</th><td class="">no data</td>`,
+		`<th scope="row">Public API</th><td data-label="Availability" class="misses">99.77%</td><td data-label="Target">99.90%</td>`,
+		`<th scope="row">Mail relay</th><td data-label="Availability" class="">no data</td>`,
 		`Left out of the availability: Postgres 16 switch-over (2h)`,
 		`<li class="day major" title="Oct 14: 93.06%">`,
 		`<li class="day no-data" title="Oct 21: No data">`,

@@ -20,10 +20,10 @@ func TestReportDelivery(t *testing.T) {
 	page := string(files["reports/2026/10/index.html"])
 	for _, want := range []string{
 		`<h2 id="delivery">Delivery</h2>`,
-		`<th scope="row">Deployment frequency</th><td>5 deployments (1.1 a week)</td><td></td><td>DORA band: High</td>`,
-		`<th scope="row">Lead time for changes</th><td>1h 30m median</td><td>p90 2d, over 6 changes</td><td>DORA band: Elite</td>`,
-		`<th scope="row">Change failure rate</th><td>80.00%</td><td>4 of 5 deployments</td><td>DORA band: Low</td>`,
-		`<th scope="row">Time to restore service</th><td>1h 45m</td><td>2 restores</td><td>DORA band: High</td>`,
+		`<th scope="row">Deployment frequency</th><td data-label="October 2026">5 deployments (1.1 a week)</td><td data-label="Detail"></td><td data-label="Band">DORA band: High</td>`,
+		`<th scope="row">Lead time for changes</th><td data-label="October 2026">1h 30m median</td><td data-label="Detail">p90 2d, over 6 changes</td><td data-label="Band">DORA band: Elite</td>`,
+		`<th scope="row">Change failure rate</th><td data-label="October 2026">80.00%</td><td data-label="Detail">4 of 5 deployments</td><td data-label="Band">DORA band: Low</td>`,
+		`<th scope="row">Time to restore service</th><td data-label="October 2026">1h 45m</td><td data-label="Detail">2 restores</td><td data-label="Band">DORA band: High</td>`,
 		`#411 (e5e5e5e)</a> <time datetime="2026-10-05T12:00:00&#43;02:00">5 Oct 2026, 12:00 CEST</time> · followed by failed deployment #412 (f6f6f6f)`,
 		`· rolled back by #414 (e5e5e5e)`,
 		`· incident 2026-10-02-api-slow`,
@@ -35,8 +35,8 @@ func TestReportDelivery(t *testing.T) {
 		`within 1d after it a rollback, a failed deployment or an incident on Public API followed`,
 		`2023 Accelerate State of DevOps report`,
 		// frontend: no deployments, no changes, no incidents.
-		`<th scope="row">Deployment frequency</th><td>—</td><td></td><td>–</td>`,
-		`<th scope="row">Change failure rate</th><td>—</td><td></td><td>–</td>`,
+		`<th scope="row">Deployment frequency</th><td data-label="October 2026">—</td><td data-label="Detail"></td><td data-label="Band">–</td>`,
+		`<th scope="row">Change failure rate</th><td data-label="October 2026">—</td><td data-label="Detail"></td><td data-label="Band">–</td>`,
 		`Lead time runs from commit to the deployment`,
 	} {
 		if !strings.Contains(page, want) {

@@ -45,8 +45,8 @@ goals:
 	page := string(files["reports/2026/10/index.html"])
 	for _, want := range []string{
 		`<th scope="col">Pull or merge requests opened / merged or closed</th>`,
-		`<a href="https://github.com/acme/app"><span class="nowrap">acme</span>/<wbr><span class="nowrap">app</span></a></th><td>1</td><td>2</td><td>3</td><td>4 / 5</td>`,
-		`<a href="https://git.example.com/gitlab/acme/app"><span class="nowrap">acme</span>/<wbr><span class="nowrap">app</span></a></th><td>11</td><td>12</td><td>13</td><td>14 / 15</td>`,
+		`<a href="https://github.com/acme/app"><span class="nowrap">acme</span>/<wbr><span class="nowrap">app</span></a></th><td data-label="Opened">1</td><td data-label="Closed">2</td><td data-label="Open at month end">3</td><td data-label="Pull or merge requests opened / merged or closed">4 / 5</td>`,
+		`<a href="https://git.example.com/gitlab/acme/app"><span class="nowrap">acme</span>/<wbr><span class="nowrap">app</span></a></th><td data-label="Opened">11</td><td data-label="Closed">12</td><td data-label="Open at month end">13</td><td data-label="Pull or merge requests opened / merged or closed">14 / 15</td>`,
 		`<title id="issues-gitlab-acme-app-t">`,
 		`<title id="issues-acme-app-t">`,
 		`<th scope="row">Sep</th><td>7</td><td>6</td>`, // the GitLab project's September, not GitHub's
