@@ -120,7 +120,7 @@ func sameFiles(tb testing.TB, what string, got, want map[string][]byte) {
 
 func genSite(tb testing.TB) (string, *benchgen.Site) {
 	tb.Helper()
-	gs, err := benchgen.Generate(filepath.Join(tb.TempDir(), "site"), benchgen.Options{Seed: 11, Now: buildNow, Reports: 6, Incidents: 25})
+	gs, err := benchgen.Generate(filepath.Join(tb.TempDir(), "site"), benchgen.Options{Seed: 11, Now: buildNow, Reports: 6, Incidents: 25, Maintenance: 8})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -323,6 +323,13 @@ func TestNeverStale(t *testing.T) {
 			edit(t, filepath.Join(dir, "content", "incidents", gs.Incidents[8]+".md"), func(s string) string {
 				return strings.Replace(s, "    status: investigating\n", "    status: identified\n", 1)
 			})
+		}, time.Time{}},
+		{"maintenance title, in the tooltips of its days in the reports' strips", func(t *testing.T, dir string, gs *benchgen.Site) {
+			for _, m := range gs.Maintenance {
+				edit(t, filepath.Join(dir, "content", "maintenance", m+".md"), func(s string) string {
+					return regexp.MustCompile(`(?m)^title: .*$`).ReplaceAllString(s, "title: Renamed window")
+				})
+			}
 		}, time.Time{}},
 		{"incident title, shown in its month's report", func(t *testing.T, dir string, gs *benchgen.Site) {
 			edit(t, filepath.Join(dir, "content", "incidents", gs.Incidents[len(gs.Incidents)/2]+".md"), func(s string) string {

@@ -199,7 +199,8 @@ func (s *Site) reportLink(r *content.Report) *ReportLink {
 // build's page can be kept without making the view: the report's file, the
 // snapshots of its month and of the months its trend charts show, the files
 // of the incidents that started in the month, which incidents (of any
-// month) declare the month's detected disruptions, what it lists of
+// month) declare the month's detected disruptions, the incidents,
+// maintenance windows and silences that colour its daily strips, what it lists of
 // announcements, its neighbours' links, and the config and theme (renderID). When one of those incidents is still
 // open, or has an update to come, the section changes with the clock: the
 // key is zero and the page is keyed by its data instead.
@@ -230,6 +231,9 @@ func (s *Site) reportKey(r *content.Report, prev, next *ReportLink) digest.Key {
 			d.String(inc.Path)
 			d.Key(inc.Source)
 		}
+	}
+	if !s.keyDayEvents(d, s.snapshots[r.Month]) {
+		return digest.Key{}
 	}
 	if snap := s.monthDisruptions(r.Month); snap != nil {
 		// The disruptions are in the snapshot's digest above; which of
@@ -516,6 +520,7 @@ func fmtSeconds(sec float64) string {
 }
 
 func (s *Site) uptimeRows(snap *snapshot.Snapshot) []UptimeRow {
+	ev := s.dayEvents(snap)
 	prec := s.cfg.PercentPrecision
 	// Config order first, then components only the snapshot knows.
 	order := map[string]int{}
@@ -555,15 +560,15 @@ func (s *Site) uptimeRows(snap *snapshot.Snapshot) []UptimeRow {
 			row.Budget = snapshot.FormatPercent(*a.ErrorBudgetRemaining, s.cfg.PercentPrecision)
 			row.BudgetLeft = math.Max(0, math.Min(1, *a.ErrorBudgetRemaining))
 		}
-		slo := a.SLO
-		if c, ok := s.cfg.Component(a.Component); ok && slo <= 0 && c.SLO > 0 {
-			slo = c.SLO / 100
+		// The strip's days are coloured and named as the status page's
+		// bars are, against the SLO the month was collected with.
+		comp, _ := s.cfg.Component(a.Component)
+		comp.ID = a.Component
+		if a.SLO > 0 {
+			comp.SLO = a.SLO * 100
 		}
-		for _, d := range a.Daily {
-			cell := DayCell{Date: d.Date,
-				Level: status.DayLevel(status.DayFacts{Ratio: d.Ratio, Coverage: d.Coverage, SLO: slo}),
-				Title: dayLabel(d.Date) + ": " + status.DaySummary(d.Ratio, d.Coverage, prec)}
-			row.Days = append(row.Days, cell)
+		for _, b := range status.MonthBars(s.cfg, comp, a.Daily, ev, s.opts.Now) {
+			row.Days = append(row.Days, DayCell{Date: b.Date, Level: b.Level, Title: b.Tooltip})
 		}
 		row.Days = append(row.Days, restOfMonth(snap.Month, a.Daily)...)
 		if len(a.Excluded) > 0 {
@@ -628,4 +633,62 @@ func slugify(s string) string {
 		}
 	}
 	return strings.TrimSuffix(b.String(), "-")
+}
+
+// dayEvents is what, besides snap's measurements, colours the days of
+// its month: the site's incidents and maintenance windows, and the
+// disruptions its checks detected in the month that no silence covers.
+func (s *Site) dayEvents(snap *snapshot.Snapshot) status.Events {
+	ev := status.Events{Disruptions: status.Unsilenced(snap.Disruptions, s.silences, s.opts.Now)}
+	if s.status != nil {
+		ev.Incidents, ev.Maintenance = s.status.Incidents, s.status.Maintenance
+	}
+	return ev
+}
+
+// keyDayEvents adds to d what colours the days of snap's month besides
+// its measurements (see dayEvents): the files of the incidents and
+// maintenance windows that touched the month, and of the silences when
+// the month has detected disruptions. It reports false when one of them
+// still changes with the clock, so the strips must be made anew.
+func (s *Site) keyDayEvents(d *digest.Hasher, snap *snapshot.Snapshot) bool {
+	if snap == nil || s.status == nil {
+		return true
+	}
+	from, err := time.ParseInLocation("2006-01", snap.Month, s.cfg.Location)
+	if err != nil {
+		return false
+	}
+	to := from.AddDate(0, 1, 0)
+	d.String("day events")
+	for _, inc := range s.status.Incidents {
+		if inc.Started.Before(to) && (!inc.IsResolved() || !inc.Resolved.Before(from)) {
+			if !status.IncidentSettled(inc, s.opts.Now) {
+				return false
+			}
+			d.String(inc.Path)
+			d.Key(inc.Source)
+		}
+	}
+	for _, m := range s.status.Maintenance {
+		if m.ScheduledFor.Before(to) && m.ScheduledUntil.After(from) {
+			if !status.MaintenanceSettled(m, s.opts.Now) {
+				return false
+			}
+			d.String(m.Path)
+			d.Key(m.Source)
+		}
+	}
+	if len(snap.Disruptions) > 0 {
+		for _, ds := range snap.Disruptions {
+			if ds.Ongoing() {
+				return false
+			}
+		}
+		for _, sl := range s.silences {
+			d.String(sl.Path)
+			d.Key(sl.Source)
+		}
+	}
+	return true
 }

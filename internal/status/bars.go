@@ -1,6 +1,7 @@
 package status
 
 import (
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -343,4 +344,72 @@ func onDay(s, e, now time.Time, b Bar) string {
 		return ""
 	}
 	return ", " + snapshot.FormatDuration(e.Sub(s))
+}
+
+// Events is what happened on a site besides its measurements, as the
+// daily bars take it into account: its incidents, maintenance windows and
+// the disruptions its checks detected (silenced parts left out, see
+// Unsilenced), in any order.
+type Events struct {
+	Incidents   []*content.Incident
+	Maintenance []*content.Maintenance
+	Disruptions []snapshot.Disruption
+}
+
+// MonthBars colours the days of component c's month snapshot daily, from
+// its first day to its last, by the facts and the rule of the status
+// page's bars (DayLevel): the measurements, then the incidents, the
+// maintenance windows and the detected disruptions that touched each day.
+// The report's daily strips use it, so that a day has one colour and one
+// tooltip wherever it is shown. A day missing in daily is a bar without
+// data.
+func MonthBars(cfg *config.Config, c config.Component, daily []snapshot.Day, ev Events, now time.Time) []Bar {
+	if len(daily) == 0 {
+		return nil
+	}
+	first, err1 := time.ParseInLocation(time.DateOnly, daily[0].Date, cfg.Location)
+	last, err2 := time.ParseInLocation(time.DateOnly, daily[len(daily)-1].Date, cfg.Location)
+	if err1 != nil || err2 != nil || last.Before(first) {
+		return nil
+	}
+	var window []day
+	for d := first; !d.After(last); d = d.AddDate(0, 0, 1) {
+		y, m, dd := d.Date()
+		window = append(window, day{date: d.Format(time.DateOnly), start: d, end: time.Date(y, m, dd+1, 0, 0, 0, 0, cfg.Location)})
+	}
+	from, to := window[0].start, window[len(window)-1].end
+	byDate := make(map[string]snapshot.Day, len(daily))
+	for _, d := range daily {
+		byDate[d.Date] = d
+	}
+	var incs []*content.Incident
+	for _, inc := range ev.Incidents {
+		if !inc.Started.After(now) && slices.Contains(inc.Components, c.ID) && overlaps(inc.Started, incidentEnd(inc, now), from, to) {
+			incs = append(incs, inc)
+		}
+	}
+	var ms []*content.Maintenance
+	for _, m := range ev.Maintenance {
+		if m.Affects(c.ID) && !m.ScheduledFor.After(now) && m.ScheduledUntil.After(from) && m.ScheduledFor.Before(to) {
+			ms = append(ms, m)
+		}
+	}
+	// bars reads maintenance newest first, as the status page keeps it.
+	content.SortMaintenance(ms)
+	out, _ := bars(cfg, c, window, byDate, incs, ms, now)
+	for _, d := range ev.Disruptions {
+		for _, dc := range d.Components {
+			if dc.Component == c.ID {
+				raiseDetected(out, dc, cfg.PercentPrecision, now)
+			}
+		}
+	}
+	return out
+}
+
+// Unsilenced returns the disruptions of ds without the parts that
+// on-call's silences overlapped and outlasted at at (see ApplyLive); ds is
+// left as it was.
+func Unsilenced(ds []snapshot.Disruption, silences []*content.Silence, at time.Time) []snapshot.Disruption {
+	return unsilenced(slices.Clone(ds), silences, at)
 }

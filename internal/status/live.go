@@ -103,25 +103,32 @@ func ApplyLive(p *Page, cfg *config.Config, live *snapshot.Live, silences []*con
 			if !ok {
 				continue
 			}
-			end := dc.End
-			if end.IsZero() || end.After(p.At) {
-				end = p.At
-			}
-			for i := range c.Bars {
-				b := &c.Bars[i]
-				if !overlaps(dc.Start, end, b.Start, b.End) {
-					continue
-				}
-				level := StatusLevel(dc.Status)
-				if level == "" {
-					level = LevelMinor
-				}
-				b.facts.Raised = worseLevel(b.facts.Raised, level)
-				b.Level = DayLevel(b.facts)
-				b.Detected = append(b.Detected, dc)
-				b.Tooltip = tooltip(*b, cfg.PercentPrecision, p.At)
-			}
+			raiseDetected(c.Bars, dc, cfg.PercentPrecision, p.At)
 		}
+	}
+}
+
+// raiseDetected adds a detected disruption's part to the bars of the days
+// it touched: it raises their level where the measurements leave room
+// (DayLevel) and is named in their tooltips.
+func raiseDetected(bars []Bar, dc snapshot.DisruptionComponent, precision int, at time.Time) {
+	end := dc.End
+	if end.IsZero() || end.After(at) {
+		end = at
+	}
+	level := StatusLevel(dc.Status)
+	if level == "" {
+		level = LevelMinor
+	}
+	for i := range bars {
+		b := &bars[i]
+		if !overlaps(dc.Start, end, b.Start, b.End) {
+			continue
+		}
+		b.facts.Raised = worseLevel(b.facts.Raised, level)
+		b.Level = DayLevel(b.facts)
+		b.Detected = append(b.Detected, dc)
+		b.Tooltip = tooltip(*b, precision, at)
 	}
 }
 
