@@ -641,9 +641,34 @@ func slugify(s string) string {
 func (s *Site) dayEvents(snap *snapshot.Snapshot) status.Events {
 	ev := status.Events{Disruptions: status.Unsilenced(snap.Disruptions, s.silences, s.opts.Now)}
 	if s.status != nil {
-		ev.Incidents, ev.Maintenance = s.status.Incidents, s.status.Maintenance
+		ev.Incidents, ev.Maintenance = s.touchingMonth(snap.Month), s.status.Maintenance
 	}
 	return ev
+}
+
+// touchingMonth returns the incidents started by Now that touched month
+// ("2026-10") in the site's zone, in the site's order.
+func (s *Site) touchingMonth(month string) []*content.Incident {
+	s.touchingOnce.Do(func() {
+		s.touching = map[string][]*content.Incident{}
+		if s.status == nil {
+			return
+		}
+		for _, inc := range s.status.Incidents {
+			if inc.Started.After(s.opts.Now) {
+				continue
+			}
+			end := s.opts.Now
+			if inc.IsResolved() && inc.Resolved.Before(end) {
+				end = inc.Resolved
+			}
+			last := end.In(s.cfg.Location).Format("2006-01")
+			for m := inc.Started.In(s.cfg.Location).Format("2006-01"); m <= last; m = snapshot.NextMonth(m) {
+				s.touching[m] = append(s.touching[m], inc)
+			}
+		}
+	})
+	return s.touching[month]
 }
 
 // keyDayEvents adds to d what colours the days of snap's month besides
@@ -661,14 +686,12 @@ func (s *Site) keyDayEvents(d *digest.Hasher, snap *snapshot.Snapshot) bool {
 	}
 	to := from.AddDate(0, 1, 0)
 	d.String("day events")
-	for _, inc := range s.status.Incidents {
-		if inc.Started.Before(to) && (!inc.IsResolved() || !inc.Resolved.Before(from)) {
-			if !status.IncidentSettled(inc, s.opts.Now) {
-				return false
-			}
-			d.String(inc.Path)
-			d.Key(inc.Source)
+	for _, inc := range s.touchingMonth(snap.Month) {
+		if !status.IncidentSettled(inc, s.opts.Now) {
+			return false
 		}
+		d.String(inc.Path)
+		d.Key(inc.Source)
 	}
 	for _, m := range s.status.Maintenance {
 		if m.ScheduledFor.Before(to) && m.ScheduledUntil.After(from) {

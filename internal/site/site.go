@@ -135,6 +135,11 @@ type Site struct {
 	// zone) they started in, for the reports' Incidents sections.
 	byMonth     map[string][]*content.Incident
 	byMonthOnce sync.Once
+	// touching lists, by month, the incidents started by Now that touched
+	// it (an incident spanning months is in each): what colours the days
+	// of the month's report strips (dayEvents).
+	touching     map[string][]*content.Incident
+	touchingOnce sync.Once
 	// renderID digests everything besides a page's data that its bytes
 	// depend on (code, config, theme files); zero when pages are not
 	// memoized.
