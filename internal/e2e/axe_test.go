@@ -42,6 +42,15 @@ type axeViolation struct {
 	} `json:"nodes"`
 }
 
+// pageTypes are the example site's pages of every type, relative to its
+// root: home, the reports index, a report, the status page, the incident
+// history and a month of it, a component's page, an incident, a
+// maintenance window, the announcements and one of them, and the error
+// pages.
+var pageTypes = []string{"", "reports/", "reports/2026/10/", "status/", "status/history/", "status/history/2026/10/",
+	"status/components/web/", "incidents/2026-10-14-dns-resolution-failing/", "incidents/2027-01-12-second-dns-provider/",
+	"announcements/", "announcements/2027-01-12-v1-api-removal/", "404.html", "errors/503.html", "errors/maintenance.html"}
+
 // TestPagesPassAxe runs axe-core (WCAG 2.x A and AA, and its best
 // practices) in the Debian Chromium over every page type of the example
 // site, in the light and the dark theme, at desktop and phone width, and
@@ -53,9 +62,7 @@ func TestPagesPassAxe(t *testing.T) {
 	srv, setDir := serveDir(t)
 	setDir(exampleSite(t, srv.URL+"/"))
 	b := startBrowser(t, bin)
-	pages := []string{"", "reports/", "reports/2026/10/", "status/", "status/history/", "status/history/2026/10/",
-		"status/components/web/", "incidents/2026-10-14-dns-resolution-failing/", "incidents/2027-01-12-second-dns-provider/",
-		"announcements/", "announcements/2027-01-12-v1-api-removal/", "404.html", "errors/503.html", "errors/maintenance.html"}
+	pages := pageTypes
 	// Home, a report and the status page are also kept as screenshots
 	// (BULLETIN_E2E_SCREENSHOTS names where; a temporary directory else).
 	shots := map[string]string{"": "home", "reports/2026/10/": "report", "status/": "status"}

@@ -42,6 +42,13 @@ func chromium(tb testing.TB) string {
 // the test server, into a temporary directory.
 func exampleSite(tb testing.TB, baseURL string) string {
 	tb.Helper()
+	return exampleSiteWith(tb, baseURL, func(*config.Config) {})
+}
+
+// exampleSiteWith builds the example site as exampleSite does, with its
+// config changed by edit first.
+func exampleSiteWith(tb testing.TB, baseURL string, edit func(*config.Config)) string {
+	tb.Helper()
 	root, err := filepath.Abs(filepath.Join("..", ".."))
 	if err != nil {
 		tb.Fatal(err)
@@ -51,6 +58,7 @@ func exampleSite(tb testing.TB, baseURL string) string {
 		tb.Fatal(err)
 	}
 	cfg.BaseURL = baseURL
+	edit(cfg)
 	s, err := site.Load(cfg, site.Options{Dir: root, Now: buildNow, Builtin: themes.FS})
 	if err != nil {
 		tb.Fatalf("load the example site: %v", err)

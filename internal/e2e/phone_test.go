@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/bulletin-dev/bulletin/internal/config"
 )
 
 // evalAt loads url in a new tab of b, width×height CSS pixels, and returns
@@ -27,43 +29,104 @@ func evalAt[T any](tb testing.TB, b *browser, url string, width, height int, exp
 }
 
 // barsShown counts, for the first component, the daily bars that lie
-// inside its clip and link to their day on the component's page, and names the legend's visible first-day label.
+// inside its clip, and gives the legend's visible first-day label with the
+// day of the first bar shown (the start of its tooltip).
 const barsShown = `(() => {
-  const clip = document.querySelector('.bars-clip').getBoundingClientRect();
-  let n = 0;
-  for (const r of document.querySelectorAll('.component')[0].querySelectorAll('.bars rect')) {
+  const c = document.querySelectorAll('.component')[0];
+  const clip = c.querySelector('.bars-clip').getBoundingClientRect();
+  let n = 0, firstBar = '';
+  for (const r of c.querySelectorAll('.bars rect')) {
     const b = r.getBoundingClientRect();
-    const a = r.closest('a');
-    if (b.width > 0 && b.left >= clip.left - 0.5 && b.right <= clip.right + 0.5 && a &&
-        /\/status\/components\/[a-z0-9-]+\/#day-\d{4}-\d{2}-\d{2}$/.test(a.getAttribute('href'))) n++;
+    if (b.width > 0 && b.left >= clip.left - 0.5 && b.right <= clip.right + 0.5) {
+      if (n === 0) firstBar = r.querySelector('title').textContent.split(':')[0];
+      n++;
+    }
   }
-  const first = [...document.querySelectorAll('.component')[0].querySelectorAll('.bar-legend span')]
-    .filter(s => getComputedStyle(s).display !== 'none')[0];
-  return {bars: n, first: first.className};
+  const first = [...c.querySelectorAll('.bar-legend span')].filter(s => getComputedStyle(s).display !== 'none')[0];
+  return {bars: n, first: first.textContent, firstBar, links: c.querySelectorAll('.bars a').length};
 })()`
 
 // TestStatusBarsByWidth checks that the status page shows 90 days on a
 // desktop, 60 on a medium screen and 30 on a phone, with the legend naming
-// the first day shown, by CSS alone.
+// the first day shown, by CSS alone; and that a site showing fewer days
+// shows all of them where they fit. The stylesheet once assumed more than
+// 60 days: with status.days = 45 or 20 the bars overflowed their clip on
+// medium screens and phones, and the legend named a day not shown.
 func TestStatusBarsByWidth(t *testing.T) {
 	b := startBrowser(t, chromium(t))
 	srv, setDir := serveDir(t)
+	for _, days := range []int{90, 45, 20} {
+		setDir(exampleSiteWith(t, srv.URL+"/", func(c *config.Config) { c.Status.Days = days }))
+		for _, width := range []int{1280, 700, 390} {
+			want := days
+			switch {
+			case width == 700:
+				want = min(days, 60)
+			case width == 390:
+				want = min(days, 30)
+			}
+			got := evalAt[struct {
+				Bars     int    `json:"bars"`
+				First    string `json:"first"`
+				FirstBar string `json:"firstBar"`
+				Links    int    `json:"links"`
+			}](t, b, srv.URL+"/status/", width, 1000, barsShown)
+			if got.Bars != want || got.First != got.FirstBar {
+				t.Errorf("%d days at %dpx: %d bars shown, the legend starts with %q and the first bar is %q; want %d bars", days, width, got.Bars, got.First, got.FirstBar, want)
+			}
+			if got.Links != 0 {
+				t.Errorf("%d days at %dpx: %d bars are links, each far smaller than a 24 px tap target", days, width, got.Links)
+			}
+		}
+	}
+}
+
+// smallTargets lists the links, buttons and other controls of a page that
+// are smaller than 24×24 CSS px and too close to another target for WCAG
+// 2.5.8's spacing exception (a 24 px circle centred on each must not meet
+// another target or its circle). Links inside a sentence are exempt, as
+// WCAG exempts them: their size is the line's.
+const smallTargets = `(() => {
+  const sel = 'a[href], button, summary, input, select, textarea, [tabindex]:not([tabindex="-1"])';
+  const all = [...document.querySelectorAll(sel)].map(e => ({e, r: e.getBoundingClientRect()}))
+    .filter(t => t.r.width > 0 && t.r.height > 0 && getComputedStyle(t.e).visibility !== 'hidden');
+  const inSentence = e => {
+    if (getComputedStyle(e).display !== 'inline') return false;
+    const block = e.parentElement.closest('p, li, td, dd, figcaption, blockquote');
+    if (!block) return false;
+    let text = block.textContent;
+    for (const a of block.querySelectorAll(sel)) text = text.split(a.textContent).join(' ');
+    return /[A-Za-z]{3,}/.test(text);
+  };
+  const centre = r => [r.left + r.width / 2, r.top + r.height / 2];
+  const distToRect = ([x, y], r) => Math.hypot(Math.max(r.left - x, 0, x - r.right), Math.max(r.top - y, 0, y - r.bottom));
+  const small = all.filter(t => (t.r.width < 24 || t.r.height < 24) && !inSentence(t.e));
+  const out = [];
+  for (const s of small) {
+    const c = centre(s.r);
+    for (const o of all) {
+      if (o.e === s.e || o.e.contains(s.e) || s.e.contains(o.e)) continue;
+      const near = distToRect(c, o.r) < 12 || (small.includes(o) && Math.hypot(c[0] - centre(o.r)[0], c[1] - centre(o.r)[1]) < 24);
+      if (near) {
+        out.push((s.e.textContent.trim() || s.e.getAttribute('aria-label') || s.e.tagName) + ' (' + Math.round(s.r.width) + '×' + Math.round(s.r.height) + ') next to ' + (o.e.textContent.trim() || o.e.tagName).slice(0, 40));
+        break;
+      }
+    }
+  }
+  return out;
+})()`
+
+// TestTapTargetsOnPhone: at 390 px every control of every page type is
+// at least 24×24 CSS px or far enough from the others (WCAG 2.5.8). The
+// status bars were links of 11×34 px, 12 px apart.
+func TestTapTargetsOnPhone(t *testing.T) {
+	b := startBrowser(t, chromium(t))
+	srv, setDir := serveDir(t)
 	setDir(exampleSite(t, srv.URL+"/"))
-	for _, tc := range []struct {
-		width     int
-		bars      int
-		firstSpan string
-	}{
-		{1280, 90, "d90"},
-		{700, 60, "d60"},
-		{390, 30, "d30"},
-	} {
-		got := evalAt[struct {
-			Bars  int    `json:"bars"`
-			First string `json:"first"`
-		}](t, b, srv.URL+"/status/", tc.width, 1000, barsShown)
-		if got.Bars != tc.bars || got.First != tc.firstSpan {
-			t.Errorf("at %dpx: %d bars shown, legend starts with %q; want %d and %q", tc.width, got.Bars, got.First, tc.bars, tc.firstSpan)
+	for _, p := range pageTypes {
+		got := evalAt[[]string](t, b, srv.URL+"/"+p, 390, 900, smallTargets)
+		if len(got) > 0 {
+			t.Errorf("/%s at 390px: %d targets too small and too close, e.g. %q", p, len(got), got[:min(5, len(got))])
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 
@@ -94,7 +95,7 @@ type ComponentView struct {
 	FirstDay, LastDay string
 	// FirstDay60 and FirstDay30 label the first bar shown on medium and
 	// narrow screens, where the stylesheet crops the bars to the last 60
-	// and 30 days; empty when there are not that many bars.
+	// and 30 days (FirstDay when there are not that many bars).
 	FirstDay60, FirstDay30 string
 	// Incidents touched the component within the shown days, newest
 	// first: the latest componentIncidents of IncidentCount, so that years
@@ -195,7 +196,7 @@ func (s *Site) componentView(c *status.Component, m *statusModel) ComponentView 
 		ID: c.ID, Name: c.Name, Description: c.Description,
 		Status: c.Status, StatusLabel: statusLabel(c.Status),
 		Uptime:  c.UptimeText,
-		Bars:    barsSVG(c, s.rel(s.cfg.Status.Path+"components/"+c.ID+"/")),
+		Bars:    barsSVG(c),
 		FeedURL: s.rel(s.cfg.Status.Path + "components/" + c.ID + "/feed.xml"),
 		AtomURL: s.rel(s.cfg.Status.Path + "components/" + c.ID + "/atom.xml"),
 		Auto:    autoView(c),
@@ -203,12 +204,7 @@ func (s *Site) componentView(c *status.Component, m *statusModel) ComponentView 
 	}
 	if n := len(c.Bars); n > 0 {
 		cv.FirstDay, cv.LastDay = c.Bars[0].Label, c.Bars[n-1].Label
-		if n > 60 {
-			cv.FirstDay60 = c.Bars[n-60].Label
-		}
-		if n > 30 {
-			cv.FirstDay30 = c.Bars[n-30].Label
-		}
+		cv.FirstDay60, cv.FirstDay30 = c.Bars[n-min(n, 60)].Label, c.Bars[n-min(n, 30)].Label
 	}
 	recent := c.RecentIncidents()
 	cv.IncidentCount = len(recent)
@@ -235,10 +231,11 @@ const (
 // level (the theme's CSS gives the colours), each with a <title> tooltip
 // that browsers show on hover, so the page needs no script.
 //
-// Each bar links to its day on the component's page (page#day-YYYY-MM-DD):
-// a tap target on a phone, where the tooltips need a hover, and a way for
-// keyboard and screen reader users to reach the day.
-func barsSVG(c *status.Component, page string) template.HTML {
+// The bars are a picture, not controls: 90 days across a phone are 11 px a
+// bar, far below a 24 px tap target (WCAG 2.5.8). Each day's figures and
+// events are text on the component's page ("Day by day"), linked next to
+// the bars; the picture's label sums them up.
+func barsSVG(c *status.Component) template.HTML {
 	n := len(c.Bars)
 	if n == 0 {
 		return ""
@@ -255,18 +252,29 @@ func barsSVG(c *status.Component, page string) template.HTML {
 	label := fmt.Sprintf("%s over the last %d days: %s uptime, %d %s with incidents, %d without data",
 		c.Name, n, c.UptimeText, incidentDays, plural2(incidentDays, "day", "days"), noData)
 	var b strings.Builder
-	b.Grow(n * 80)
-	// The wrapper carries the bar count so that the stylesheet can crop the
-	// SVG to the last 60 or 30 days on narrower screens without JavaScript.
-	fmt.Fprintf(&b, `<div class="bars-clip" style="--n:%d">`, n)
-	fmt.Fprintf(&b, `<svg class="bars" viewBox="0 0 %d %d" preserveAspectRatio="none" role="group" aria-label="%s">`,
-		n*barStep-(barStep-barWidth), barHeight, html.EscapeString(label))
+	b.Grow(n * 70)
+	// The wrapper tells the stylesheet how far to stretch the SVG so that
+	// only its last 60 or 30 bars fill the clip on narrower screens, as
+	// Statuspage shows fewer days there, without JavaScript: --s60 and
+	// --s30 are the SVG's width over that of its last 60 or 30 bars (1
+	// when it has no more).
+	fmt.Fprintf(&b, `<div class="bars-clip" style="--s60:%s;--s30:%s">`, barsScale(n, 60), barsScale(n, 30))
+	fmt.Fprintf(&b, `<svg class="bars" viewBox="0 0 %d %d" preserveAspectRatio="none" role="img" aria-label="%s">`,
+		barsWidth(n), barHeight, html.EscapeString(label))
 	for i, bar := range c.Bars {
-		fmt.Fprintf(&b, "\n"+`<a href="%s#day-%s"><rect x="%d" width="%d" height="%d" class="%s"><title>%s</title></rect></a>`,
-			html.EscapeString(page), bar.Date, i*barStep, barWidth, barHeight, bar.Level, html.EscapeString(bar.Tooltip))
+		fmt.Fprintf(&b, "\n"+`<rect x="%d" width="%d" height="%d" class="%s"><title>%s</title></rect>`,
+			i*barStep, barWidth, barHeight, bar.Level, html.EscapeString(bar.Tooltip))
 	}
 	b.WriteString("\n</svg></div>")
 	return template.HTML(b.String())
+}
+
+// barsWidth is the width, in SVG units, of n bars and the gaps between.
+func barsWidth(n int) int { return n*barStep - (barStep - barWidth) }
+
+// barsScale is how much wider n bars are than their last k, to 4 decimals.
+func barsScale(n, k int) string {
+	return strconv.FormatFloat(float64(barsWidth(n))/float64(barsWidth(min(n, k))), 'f', 4, 64)
 }
 
 func plural2(n int, one, many string) string {
