@@ -98,7 +98,7 @@ func (b Bars) HTML() template.HTML {
 		}
 	}
 	sb.WriteString(`<line class="axis" stroke="` + colorMuted + `" x1="44" x2="632" y1="192" y2="192"/>`)
-	sb.WriteString("</svg>")
+	sb.WriteString("</svg></div>")
 	legend(&sb, b.Series)
 	// Data table fallback.
 	sb.WriteString(`<details class="chart-data"><summary>Data table</summary><table><thead><tr><th scope="col"></th>`)
@@ -167,7 +167,8 @@ func (h HBars) HTML() template.HTML {
 	}
 	plot := float64(width - labelW - valueW)
 	var sb strings.Builder
-	fmt.Fprintf(&sb, `<figure class="chart"><svg viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg">`, width, hgt, h.ID, h.ID)
+	openScroll(&sb, h.ID)
+	fmt.Fprintf(&sb, `<svg viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg">`, width, hgt, h.ID, h.ID)
 	fmt.Fprintf(&sb, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, h.ID, html.EscapeString(h.Title), h.ID, html.EscapeString(h.Desc))
 	if h.Marker > 0 {
 		// Drawn first, under the bars and their values: the line never
@@ -193,7 +194,7 @@ func (h HBars) HTML() template.HTML {
 		// marker crosses it.
 		fmt.Fprintf(&sb, `<text class="tick value" fill="`+colorMuted+`" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke" x="%s" y="%d">%s</text>`, f1(float64(labelW)+w+4), y+12, html.EscapeString(format(b.Value)))
 	}
-	sb.WriteString("</svg>")
+	sb.WriteString("</svg></div>")
 	sb.WriteString(`<details class="chart-data"><summary>Data table</summary><table><tbody>`)
 	for _, b := range h.Bars {
 		mark := ""
@@ -231,8 +232,18 @@ func classColor(class string) string {
 
 func seriesColor(i int) string { return classColor("s" + strconv.Itoa(i%3)) }
 
+// openScroll opens a chart's figure and the box its SVG scrolls sideways
+// in where the page is narrower than the chart: the SVG scales with the
+// page, and on a phone its labels would shrink to 6 px, so the theme gives
+// it a minimum width at which they are 11 px. The box is a named region
+// that takes focus, so that a keyboard can scroll it.
+func openScroll(sb *strings.Builder, id string) {
+	fmt.Fprintf(sb, `<figure class="chart"><div class="chart-scroll" tabindex="0" role="region" aria-labelledby="%s-t">`, id)
+}
+
 func openSVG(sb *strings.Builder, id, title, desc string) {
-	fmt.Fprintf(sb, `<figure class="chart"><svg viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg">`, width, height, id, id)
+	openScroll(sb, id)
+	fmt.Fprintf(sb, `<svg viewBox="0 0 %d %d" width="100%%" role="img" aria-labelledby="%s-t %s-d" xmlns="http://www.w3.org/2000/svg">`, width, height, id, id)
 	fmt.Fprintf(sb, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, html.EscapeString(title), id, html.EscapeString(desc))
 }
 

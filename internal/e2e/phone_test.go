@@ -174,3 +174,78 @@ func TestReportTablesOnPhone(t *testing.T) {
 		}
 	}
 }
+
+// chartLabels measures, over a page's charts, the rendered size of each
+// label (its font size times the SVG's scale) and finds labels that
+// overlap one another.
+const chartLabels = `(() => {
+  const small = [], overlaps = [];
+  let labels = 0;
+  for (const svg of document.querySelectorAll('figure.chart svg[viewBox]')) {
+    const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() !== '');
+    for (const t of texts) {
+      labels++;
+      const px = parseFloat(getComputedStyle(t).fontSize) * scale;
+      if (px < 11) small.push(t.textContent.trim() + ' ' + px.toFixed(1) + 'px');
+    }
+    const boxes = texts.map(t => [t.textContent.trim(), t.getBoundingClientRect()]);
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      const [a, r] = boxes[i], [b, q] = boxes[j];
+      if (r.left < q.right - 0.5 && q.left < r.right - 0.5 && r.top < q.bottom - 0.5 && q.top < r.bottom - 0.5) overlaps.push(a + ' / ' + b);
+    }
+  }
+  return {labels, small, overlaps};
+})()`
+
+// TestChartLabelsOnPhone: the report's charts scaled down with the page,
+// so at 390 px their labels were 6 px. Every label must be at least 11 CSS
+// px there (the chart scrolls sideways instead) and at 1280 px, and no two
+// labels may overlap.
+func TestChartLabelsOnPhone(t *testing.T) {
+	b := startBrowser(t, chromium(t))
+	srv, setDir := serveDir(t)
+	setDir(exampleSite(t, srv.URL+"/"))
+	for _, width := range []int{1280, 390} {
+		got := evalAt[struct {
+			Labels   int      `json:"labels"`
+			Small    []string `json:"small"`
+			Overlaps []string `json:"overlaps"`
+		}](t, b, srv.URL+"/reports/2026/10/", width, 1000, chartLabels)
+		if got.Labels < 20 {
+			t.Fatalf("at %dpx: only %d chart labels: the scan is broken", width, got.Labels)
+		}
+		if len(got.Small) > 0 {
+			t.Errorf("at %dpx: %d of %d chart labels below 11 px, e.g. %q", width, len(got.Small), got.Labels, got.Small[:min(4, len(got.Small))])
+		}
+		if len(got.Overlaps) > 0 {
+			t.Errorf("at %dpx: overlapping chart labels: %q", width, got.Overlaps)
+		}
+	}
+}
+
+// wideElements names the elements that reach past the right edge of the
+// viewport, making the whole page scroll sideways (a chart or a table that
+// scrolls in its own box does not count).
+const wideElements = `(() => {
+  const w = document.documentElement.clientWidth, out = [];
+  if (document.documentElement.scrollWidth <= w) return out;
+  for (const e of document.body.querySelectorAll('*')) {
+    if (e.closest('.chart-scroll, .table-wrap, .bars-clip')) continue;
+    const r = e.getBoundingClientRect();
+    if (r.right > w + 0.5) out.push(e.tagName.toLowerCase() + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : '') + ' ' + Math.round(r.right) + 'px');
+  }
+  return out.length ? out : ['the page is ' + document.documentElement.scrollWidth + 'px wide'];
+})()`
+
+// TestNoSidewaysScrollOnPhone: at 390 px no page is wider than the screen.
+func TestNoSidewaysScrollOnPhone(t *testing.T) {
+	b := startBrowser(t, chromium(t))
+	srv, setDir := serveDir(t)
+	setDir(exampleSite(t, srv.URL+"/"))
+	for _, p := range pageTypes {
+		if got := evalAt[[]string](t, b, srv.URL+"/"+p, 390, 900, wideElements); len(got) > 0 {
+			t.Errorf("/%s at 390px scrolls sideways: %q", p, got[:min(6, len(got))])
+		}
+	}
+}
