@@ -261,6 +261,10 @@ func (s *Site) reportKey(r *content.Report, prev, next *ReportLink) digest.Key {
 	return d.Sum()
 }
 
+// maxDescription is the most runes of a description made from a page's
+// text (search results show about 160).
+const maxDescription = 200
+
 func (s *Site) reportView(r *content.Report) (*ReportView, error) {
 	loc := s.cfg.Location
 	start := r.MonthTime(loc)
@@ -279,7 +283,8 @@ func (s *Site) reportView(r *content.Report) (*ReportView, error) {
 		AbsURL:      s.cfg.AbsURL(r.Slug()),
 	}
 	if v.Description == "" {
-		v.Description = strings.Join(r.Summary, " ")
+		// The TL;DR, as much of it as a search result shows.
+		v.Description = excerpt(strings.Join(r.Summary, " "), maxDescription)
 	}
 	snap := s.snapshots[r.Month]
 	var resolve markdown.Resolver

@@ -326,9 +326,13 @@ func (s *Site) Render(out Output) error {
 	}
 	_ = g.Wait()
 	all, years := byYear(reps.links)
-	page("home", "/", &Page{Title: s.cfg.Title, Description: s.cfg.Description, Reports: all, Years: years})
+	homeDesc := s.cfg.Description
+	if homeDesc == "" {
+		homeDesc = "Monthly operations reports and service status of " + s.cfg.Title + "."
+	}
+	page("home", "/", &Page{Title: s.cfg.Title, Description: homeDesc, Reports: all, Years: years})
 	page("reports", "/reports/", &Page{Title: "All reports", Description: "Every monthly report of " + s.cfg.Title, Reports: all, Years: years})
-	page("404", "/404.html", &Page{Title: "Page not found"})
+	page("404", "/404.html", &Page{Title: "Page not found", Description: "There is no page at this address on " + s.cfg.Title + ". The latest report, the archive and the status page are good places to start."})
 	statusURLs, err := s.renderStatus(out, pages)
 	addProblem("", err)
 	if err := problems.Err(); err != nil {

@@ -143,3 +143,16 @@ func truncate(s string, max int) string {
 	r := []rune(s)[:max-1]
 	return strings.TrimRight(string(r), " ") + "…"
 }
+
+// excerpt cuts s to at most max runes at a word boundary, ending in "…"
+// when cut: a description search results and link previews show whole.
+func excerpt(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	r := []rune(s)[:max-1]
+	if i := strings.LastIndexByte(string(r), ' '); i > len(string(r))/2 {
+		return strings.TrimRight(string(r)[:i], " ,;:") + "…"
+	}
+	return truncate(s, max)
+}

@@ -1,0 +1,129 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// consoleProblems loads url in a new tab of b, in the colour scheme
+// given, and returns what a browser's console and network panel would
+// show as wrong: console messages and log entries of level warning or
+// error (a failed resource load, a blocked request, a deprecation),
+// uncaught exceptions, responses of 400 and over, failed loads, and
+// requests beyond origin. It waits a moment after the load event for the
+// requests a browser makes on its own, such as /favicon.ico.
+func consoleProblems(tb testing.TB, b *browser, url, origin, scheme string) []string {
+	tb.Helper()
+	tab, closeTab := chromedp.NewContext(b.ctx)
+	defer closeTab()
+	ctx, cancel := context.WithTimeout(tab, time.Minute)
+	defer cancel()
+
+	var mu sync.Mutex
+	var out []string
+	add := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		out = append(out, fmt.Sprintf(format, args...))
+	}
+	listenCtx, stopListening := context.WithCancel(ctx)
+	defer stopListening()
+	if err := chromedp.Listen(listenCtx, func(ev any) {
+		switch ev := ev.(type) {
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeWarning || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+				var args []string
+				for _, a := range ev.Args {
+					args = append(args, strings.Trim(string(a.Value), `"`)+a.Description)
+				}
+				add("console.%s: %s", ev.Type, strings.Join(args, " "))
+			}
+		case *runtime.EventExceptionThrown:
+			add("uncaught exception: %s", ev.ExceptionDetails.Text)
+		case *log.EventEntryAdded:
+			if ev.Entry.Level == log.EntryLevelError || ev.Entry.Level == log.EntryLevelWarning {
+				add("%s %s: %s %s", ev.Entry.Source, ev.Entry.Level, ev.Entry.Text, ev.Entry.URL)
+			}
+		case *network.EventRequestWillBeSent:
+			if u := ev.Request.URL; !strings.HasPrefix(u, origin) && !strings.HasPrefix(u, "data:") {
+				add("request beyond the test server: %s", u)
+			}
+		case *network.EventResponseReceived:
+			if ev.Response.Status >= 400 {
+				add("HTTP %d: %s", ev.Response.Status, ev.Response.URL)
+			}
+		case *network.EventLoadingFailed:
+			add("load failed: %s (%s)", ev.ErrorText, ev.RequestID)
+		}
+	}); err != nil {
+		tb.Fatalf("chromium: %v", err)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+			})
+			return err
+		}),
+		emulateViewport(1280, 900),
+		chromedp.Navigate(url),
+		chromedp.Sleep(300*time.Millisecond),
+	)
+	if err != nil {
+		tb.Fatalf("%s did not load: %v", url, err)
+	}
+	stopListening()
+	mu.Lock()
+	defer mu.Unlock()
+	return append([]string(nil), out...)
+}
+
+// TestNoConsoleErrors opens every page type of the example site, light
+// and dark, and wants a clean console: no error or warning, no failed or
+// 4xx/5xx request (a browser asks for /favicon.ico unless a page names
+// its icon: before the inline icon, every page logged that 404), and
+// nothing requested beyond 127.0.0.1.
+func TestNoConsoleErrors(t *testing.T) {
+	b := startBrowser(t, chromium(t))
+	srv, setDir := serveDir(t)
+	setDir(exampleSite(t, srv.URL+"/"))
+	for _, scheme := range []string{"light", "dark"} {
+		for _, p := range pageTypes {
+			if got := consoleProblems(t, b, srv.URL+"/"+p, srv.URL+"/", scheme); len(got) > 0 {
+				t.Errorf("/%s (%s): %q", p, scheme, got)
+			}
+		}
+	}
+}
+
+// TestConsoleProblemsSeen proves the console check sees what it looks
+// for: a page that asks for a missing stylesheet, logs an error and names
+// no icon (so the browser asks for /favicon.ico, which is missing too).
+func TestConsoleProblemsSeen(t *testing.T) {
+	b := startBrowser(t, chromium(t))
+	srv, setDir := serveDir(t)
+	dir := t.TempDir()
+	page := `<!doctype html><html lang="en"><title>t</title><link rel="stylesheet" href="/missing.css"><script>console.error("boom")</script><p>x</p>`
+	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	setDir(dir)
+	got := strings.Join(consoleProblems(t, b, srv.URL+"/", srv.URL+"/", "light"), "\n")
+	for _, want := range []string{srv.URL + "/missing.css", "console.error: boom", "HTTP 404: " + srv.URL + "/favicon.ico"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the check missed %q; it saw:\n%s", want, got)
+		}
+	}
+}
