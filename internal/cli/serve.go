@@ -41,8 +41,10 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	// Rendered markdown and pages are kept in memory from one rebuild to
 	// the next, so an edit re-renders what it changed.
 	var md *buildcache.Cache
+	var origins []string // CORS, as publish sets it on the bucket
 	if cfg, err := b.load(env, "development"); err == nil {
 		md, _ = buildcache.ForSite(b.source, cfg)
+		origins = cfg.Publish.CORSOrigins
 	}
 	code, _ := buildcache.BinaryID()
 	var prev *site.MemOutput
@@ -83,7 +85,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	logf := func(format string, args ...any) {
 		fmt.Fprintf(env.Stderr, time.Now().Format("15:04:05")+" "+format+"\n", args...)
 	}
-	srv := server.New(build, logf)
+	srv := server.New(build, logf, origins)
 	_ = srv.Rebuild() // a broken site is served as its error page until fixed
 	roots := []string{"content", "data", "templates", "themes", "static", b.config}
 	for i, r := range roots {

@@ -72,6 +72,7 @@ func TestLoadInvalid(t *testing.T) {
 		"invalid-status-path.toml":         `testdata/invalid-status-path.toml:6: status.path "/../../escape/": segment ".." leaves the site`,
 		"invalid-lookback.toml":            `testdata/invalid-lookback.toml:4: github.lookback_days must be between 0 (the default, 14) and 366`,
 		"invalid-past-days.toml":           `testdata/invalid-past-days.toml:4: status.past_days must be between 1 and 90`,
+		"invalid-cors-origin.toml":         `testdata/invalid-cors-origin.toml:4: publish.cors_origins: "https://widgets.example.com/embed" is not an origin: give scheme and host only, such as "https://example.com"`,
 		"invalid-live-component.toml":      `testdata/invalid-live-component.toml:7: live rule: unknown component "dns2" (known: api)`,
 		"invalid-live-matcher.toml":        `testdata/invalid-live-matcher.toml:12: live rule for "api": alerts: "alertname=APIDown": value of label alertname: expected a quoted value at "APIDown"`,
 		"invalid-live-regexp.toml":         "testdata/invalid-live-regexp.toml:9: live rule for \"api\": alerts: \"severity=~\\\"page|(crit\\\"\": regular expression of label severity: error parsing regexp: missing closing ): `^(?:page|(crit)$`",

@@ -38,6 +38,12 @@ type Publish struct {
 	// MetricsFile, when set, receives Prometheus text-format metrics after
 	// each successful publish (relative to the site directory).
 	MetricsFile string `toml:"metrics_file"`
+	// CORSOrigins lets pages on these origins ("*" for any, or
+	// "https://example.com") read the site's files from a browser, as
+	// Statuspage lets any page read its JSON API. Object stores configure
+	// this per bucket, not per file: publish sets it on S3 buckets (GET and
+	// HEAD only), and `bulletin serve` sends the same headers.
+	CORSOrigins []string `toml:"cors_origins"`
 }
 
 // Target is one bucket the site is published to.
@@ -116,6 +122,11 @@ func (p *Publish) validate(c *Config, l *diag.List) {
 	} else if d < time.Minute {
 		l.Addf(c.Path, at("publish.lock_ttl"), "publish.lock_ttl must be at least 1m")
 	}
+	for _, o := range p.CORSOrigins {
+		if err := checkOrigin(o); err != nil {
+			l.Addf(c.Path, at("publish.cors_origins"), "publish.cors_origins: %q %v", o, err)
+		}
+	}
 	for i, pat := range p.Exclude {
 		if err := checkGlob(pat); err != nil {
 			l.Addf(c.Path, at("publish.exclude"), "publish.exclude[%d]: %v", i, err)
@@ -167,4 +178,22 @@ func checkTargetURL(s string) error {
 func checkGlob(pattern string) error {
 	_, err := pathglob.Compile(pattern)
 	return err
+}
+
+// checkOrigin accepts "*" and web origins: scheme, host and port only, as a
+// browser's Origin header names them.
+func checkOrigin(o string) error {
+	if o == "*" {
+		return nil
+	}
+	u, err := url.Parse(o)
+	switch {
+	case err != nil:
+		return fmt.Errorf("is not a URL: %v", err)
+	case u.Scheme != "http" && u.Scheme != "https":
+		return fmt.Errorf("is not an http or https origin such as \"https://example.com\" (or \"*\" for any)")
+	case u.Host == "" || u.User != nil || u.Path != "" || u.RawQuery != "" || u.Fragment != "":
+		return fmt.Errorf("is not an origin: give scheme and host only, such as \"https://example.com\"")
+	}
+	return nil
 }

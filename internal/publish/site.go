@@ -179,6 +179,15 @@ func (s *Site) Publish(ctx context.Context, req Request) (*SiteResult, error) {
 	if err != nil {
 		return nil, err
 	}
+	if !req.DryRun {
+		changed, err := ApplyCORS(ctx, bucket, bucketURL, pc.CORSOrigins)
+		if err != nil {
+			return nil, fmt.Errorf("target %s: %w", name, err)
+		}
+		if changed && s.opts.Log != nil {
+			fmt.Fprintf(s.opts.Log, "target %s: CORS set: GET and HEAD from %s\n", name, strings.Join(pc.CORSOrigins, ", "))
+		}
+	}
 	p, err := New(bucket, Options{
 		Rules:       rules,
 		BaseURL:     cfg.BaseURL,

@@ -29,6 +29,9 @@ type BuildFunc func() (map[string][]byte, error)
 type Server struct {
 	build BuildFunc
 	logf  func(format string, args ...any)
+	// origins may read the files from a browser (CORS), as the published
+	// bucket lets them (config.Publish.CORSOrigins).
+	origins []string
 
 	mu      sync.RWMutex
 	files   map[string][]byte
@@ -40,12 +43,48 @@ type Server struct {
 }
 
 // New returns a Server that renders with build; logf receives one line per
-// rebuild.
-func New(build BuildFunc, logf func(string, ...any)) *Server {
+// rebuild. Browsers on corsOrigins ("*" for any) may read the files from
+// other pages, as they may from the published bucket.
+func New(build BuildFunc, logf func(string, ...any), corsOrigins []string) *Server {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	return &Server{build: build, logf: logf, subs: map[chan struct{}]struct{}{}}
+	return &Server{build: build, logf: logf, origins: corsOrigins, subs: map[chan struct{}]struct{}{}}
+}
+
+// allowOrigin answers a browser's cross-origin read as the published
+// bucket's CORS rule does: GET and HEAD from the configured origins. It
+// reports whether r was a preflight, now answered.
+func (s *Server) allowOrigin(w http.ResponseWriter, r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" || len(s.origins) == 0 {
+		return false
+	}
+	allowed := ""
+	for _, o := range s.origins {
+		if o == "*" || o == origin {
+			allowed = o
+			break
+		}
+	}
+	if allowed == "" {
+		return false
+	}
+	if allowed != "*" {
+		w.Header().Add("Vary", "Origin")
+	}
+	w.Header().Set("Access-Control-Allow-Origin", allowed)
+	w.Header().Set("Access-Control-Expose-Headers", "ETag, Last-Modified")
+	if r.Method != http.MethodOptions || r.Header.Get("Access-Control-Request-Method") == "" {
+		return false
+	}
+	w.Header().Set("Access-Control-Allow-Methods", "GET, HEAD")
+	if h := r.Header.Get("Access-Control-Request-Headers"); h != "" {
+		w.Header().Set("Access-Control-Allow-Headers", h)
+	}
+	w.Header().Set("Access-Control-Max-Age", "3600")
+	w.WriteHeader(http.StatusNoContent)
+	return true
 }
 
 // Rebuild renders the site now and notifies open pages.
@@ -102,6 +141,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
 		fmt.Fprint(w, reloadScript)
+		return
+	}
+	if s.allowOrigin(w, r) {
 		return
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {

@@ -65,7 +65,7 @@ var site = map[string][]byte{
 func TestServeFiles(t *testing.T) {
 	b := &fakeBuild{}
 	b.set(site, nil)
-	srv := New(b.build, nil)
+	srv := New(b.build, nil, nil)
 	if err := srv.Rebuild(); err != nil {
 		t.Fatal(err)
 	}
@@ -175,7 +175,7 @@ func TestRebuildNotifiesAndServesErrors(t *testing.T) {
 		logMu.Lock()
 		defer logMu.Unlock()
 		logs = append(logs, format)
-	})
+	}, nil)
 	if err := srv.Rebuild(); err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +256,7 @@ func TestWatch(t *testing.T) {
 		})
 		return files, err
 	}
-	srv := New(build, nil)
+	srv := New(build, nil, nil)
 	if err := srv.Rebuild(); err != nil {
 		t.Fatal(err)
 	}
@@ -360,5 +360,52 @@ func TestIgnoredAndUnder(t *testing.T) {
 		if got := under(tt.name, roots); got != tt.want {
 			t.Errorf("under(%q) = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestCORS: with CORS origins, the preview answers a browser's
+// cross-origin read as the published bucket's rule does; without, or for
+// another origin, it sends no CORS header.
+func TestCORS(t *testing.T) {
+	site := map[string][]byte{"status/api/v2/summary.json": []byte(`{}`)}
+	for _, tt := range []struct {
+		name         string
+		origins      []string
+		origin       string
+		method       string
+		wantCode     int
+		wantAllow    string
+		wantMethods  string
+		wantVaryOrig bool
+	}{
+		{"no origins configured", nil, "https://w.example.com", http.MethodGet, 200, "", "", false},
+		{"any origin, GET", []string{"*"}, "https://w.example.com", http.MethodGet, 200, "*", "", false},
+		{"any origin, preflight", []string{"*"}, "https://w.example.com", http.MethodOptions, 204, "*", "GET, HEAD", false},
+		{"listed origin", []string{"https://a.example.com", "https://w.example.com"}, "https://w.example.com", http.MethodGet, 200, "https://w.example.com", "", true},
+		{"other origin", []string{"https://a.example.com"}, "https://w.example.com", http.MethodGet, 200, "", "", false},
+		{"other origin, preflight", []string{"https://a.example.com"}, "https://w.example.com", http.MethodOptions, 405, "", "", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			b := &fakeBuild{}
+			b.set(site, nil)
+			srv := New(b.build, nil, tt.origins)
+			if err := srv.Rebuild(); err != nil {
+				t.Fatal(err)
+			}
+			req := httptest.NewRequest(tt.method, "/status/api/v2/summary.json", nil)
+			req.Header.Set("Origin", tt.origin)
+			if tt.method == http.MethodOptions {
+				req.Header.Set("Access-Control-Request-Method", "GET")
+			}
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			h := rec.Result().Header
+			if rec.Code != tt.wantCode || h.Get("Access-Control-Allow-Origin") != tt.wantAllow || h.Get("Access-Control-Allow-Methods") != tt.wantMethods {
+				t.Errorf("%d, Allow-Origin %q, Allow-Methods %q; want %d, %q, %q", rec.Code, h.Get("Access-Control-Allow-Origin"), h.Get("Access-Control-Allow-Methods"), tt.wantCode, tt.wantAllow, tt.wantMethods)
+			}
+			if got := h.Get("Vary") == "Origin"; got != tt.wantVaryOrig {
+				t.Errorf("Vary %q", h.Get("Vary"))
+			}
+		})
 	}
 }
