@@ -1,15 +1,12 @@
 package e2e
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -73,17 +70,10 @@ func TestPagesPassAxe(t *testing.T) {
 			for _, p := range pages {
 				name := fmt.Sprintf("%s/%d/%s", scheme, width, p)
 				t.Run(name, func(t *testing.T) {
-					tab, closeTab := chromedp.NewContext(b.ctx)
-					defer closeTab()
-					ctx, cancel := context.WithTimeout(tab, time.Minute)
+					ctx, cancel := b.newTab()
 					defer cancel()
 					err := chromedp.Do(ctx,
-						chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-							_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-								Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
-							})
-							return err
-						}),
+						emulateScheme(scheme),
 						emulateViewport(width, 900),
 						chromedp.Navigate(srv.URL+"/"+p),
 					)

@@ -45,6 +45,16 @@ func exampleSite(tb testing.TB, baseURL string) string {
 	return exampleSiteWith(tb, baseURL, func(*config.Config) {})
 }
 
+// browseExample starts a browser and serves the example site, built for
+// the server's address, to it.
+func browseExample(tb testing.TB) (*browser, *fileServer) {
+	tb.Helper()
+	b := startBrowser(tb, chromium(tb))
+	srv, setDir := serveDir(tb)
+	setDir(exampleSite(tb, srv.URL+"/"))
+	return b, srv
+}
+
 // exampleSiteWith builds the example site as exampleSite does, with its
 // config changed by edit first.
 func exampleSiteWith(tb testing.TB, baseURL string, edit func(*config.Config)) string {

@@ -66,9 +66,7 @@ type pageVisit struct {
 // made and a screenshot.
 func (b *browser) visit(tb testing.TB, url string, width, height int) pageVisit {
 	tb.Helper()
-	tab, closeTab := chromedp.NewContext(b.ctx)
-	defer closeTab()
-	ctx, cancel := context.WithTimeout(tab, time.Minute)
+	ctx, cancel := b.newTab()
 	defer cancel()
 
 	var mu sync.Mutex
@@ -121,6 +119,26 @@ func (b *browser) visit(tb testing.TB, url string, width, height int) pageVisit 
 	mu.Lock()
 	defer mu.Unlock()
 	return pageVisit{DOM: html.OuterHTML, Requests: slices.Clone(requests), Screenshot: png}
+}
+
+// newTab opens a tab of b for at most a minute; cancel closes it.
+func (b *browser) newTab() (context.Context, context.CancelFunc) {
+	tab, closeTab := chromedp.NewContext(b.ctx)
+	ctx, cancel := context.WithTimeout(tab, time.Minute)
+	return ctx, func() {
+		cancel()
+		closeTab()
+	}
+}
+
+// emulateScheme makes a tab prefer the "light" or "dark" colour scheme.
+func emulateScheme(scheme string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
+		})
+		return err
+	})
 }
 
 // emulateViewport sets a tab's viewport to width×height CSS pixels at

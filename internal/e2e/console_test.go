@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
@@ -26,9 +25,7 @@ import (
 // requests a browser makes on its own, such as /favicon.ico.
 func consoleProblems(tb testing.TB, b *browser, url, origin, scheme string) []string {
 	tb.Helper()
-	tab, closeTab := chromedp.NewContext(b.ctx)
-	defer closeTab()
-	ctx, cancel := context.WithTimeout(tab, time.Minute)
+	ctx, cancel := b.newTab()
 	defer cancel()
 
 	var mu sync.Mutex
@@ -71,12 +68,7 @@ func consoleProblems(tb testing.TB, b *browser, url, origin, scheme string) []st
 		tb.Fatalf("chromium: %v", err)
 	}
 	err := chromedp.Do(ctx,
-		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-			_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-				Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}},
-			})
-			return err
-		}),
+		emulateScheme(scheme),
 		emulateViewport(1280, 900),
 		chromedp.Navigate(url),
 		chromedp.Sleep(300*time.Millisecond),
@@ -96,9 +88,7 @@ func consoleProblems(tb testing.TB, b *browser, url, origin, scheme string) []st
 // its icon: before the inline icon, every page logged that 404), and
 // nothing requested beyond 127.0.0.1.
 func TestNoConsoleErrors(t *testing.T) {
-	b := startBrowser(t, chromium(t))
-	srv, setDir := serveDir(t)
-	setDir(exampleSite(t, srv.URL+"/"))
+	b, srv := browseExample(t)
 	for _, scheme := range []string{"light", "dark"} {
 		for _, p := range pageTypes {
 			if got := consoleProblems(t, b, srv.URL+"/"+p, srv.URL+"/", scheme); len(got) > 0 {

@@ -1,9 +1,7 @@
 package e2e
 
 import (
-	"context"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -14,9 +12,7 @@ import (
 // what the script expr evaluates to in it.
 func evalAt[T any](tb testing.TB, b *browser, url string, width, height int, expr string) T {
 	tb.Helper()
-	tab, closeTab := chromedp.NewContext(b.ctx)
-	defer closeTab()
-	ctx, cancel := context.WithTimeout(tab, time.Minute)
+	ctx, cancel := b.newTab()
 	defer cancel()
 	if err := chromedp.Do(ctx, emulateViewport(width, height), chromedp.Navigate(url)); err != nil {
 		tb.Fatalf("%s at %dpx: %v", url, width, err)
@@ -120,9 +116,7 @@ const smallTargets = `(() => {
 // at least 24×24 CSS px or far enough from the others (WCAG 2.5.8). The
 // status bars were links of 11×34 px, 12 px apart.
 func TestTapTargetsOnPhone(t *testing.T) {
-	b := startBrowser(t, chromium(t))
-	srv, setDir := serveDir(t)
-	setDir(exampleSite(t, srv.URL+"/"))
+	b, srv := browseExample(t)
 	for _, p := range pageTypes {
 		got := evalAt[[]string](t, b, srv.URL+"/"+p, 390, 900, smallTargets)
 		if len(got) > 0 {
@@ -154,9 +148,7 @@ const tablesOnPhone = `(() => {
 // the Uptime table's daily strips collapsed to nothing. Each value must
 // now carry its column's name and each strip most of the width.
 func TestReportTablesOnPhone(t *testing.T) {
-	b := startBrowser(t, chromium(t))
-	srv, setDir := serveDir(t)
-	setDir(exampleSite(t, srv.URL+"/"))
+	b, srv := browseExample(t)
 	for _, page := range []string{"/reports/2026/10/", "/status/components/web/"} {
 		got := evalAt[struct {
 			Cells      int      `json:"cells"`
@@ -203,9 +195,7 @@ const chartLabels = `(() => {
 // px there (the chart scrolls sideways instead) and at 1280 px, and no two
 // labels may overlap.
 func TestChartLabelsOnPhone(t *testing.T) {
-	b := startBrowser(t, chromium(t))
-	srv, setDir := serveDir(t)
-	setDir(exampleSite(t, srv.URL+"/"))
+	b, srv := browseExample(t)
 	for _, width := range []int{1280, 390} {
 		got := evalAt[struct {
 			Labels   int      `json:"labels"`
@@ -240,9 +230,7 @@ const wideElements = `(() => {
 
 // TestNoSidewaysScrollOnPhone: at 390 px no page is wider than the screen.
 func TestNoSidewaysScrollOnPhone(t *testing.T) {
-	b := startBrowser(t, chromium(t))
-	srv, setDir := serveDir(t)
-	setDir(exampleSite(t, srv.URL+"/"))
+	b, srv := browseExample(t)
 	for _, p := range pageTypes {
 		if got := evalAt[[]string](t, b, srv.URL+"/"+p, 390, 900, wideElements); len(got) > 0 {
 			t.Errorf("/%s at 390px scrolls sideways: %q", p, got[:min(6, len(got))])
