@@ -67,6 +67,9 @@ type Config struct {
 	// ProductionURL is the top-level base_url, before the environment's
 	// override: where the production site is.
 	ProductionURL string `toml:"-"`
+	// ProductionStatusURL is status.base_url before the environment's
+	// override.
+	ProductionStatusURL string `toml:"-"`
 	// Banner is the text of the banner every page of a build for an
 	// environment other than production and development shows; empty for
 	// those two, and when the environment sets show_banner = false.
@@ -87,6 +90,9 @@ type EnvOverride struct {
 	// out (it is on by default).
 	Banner     string `toml:"banner"`
 	ShowBanner *bool  `toml:"show_banner"`
+	// StatusBaseURL replaces status.base_url, so that a staging site
+	// links to its own status site.
+	StatusBaseURL string `toml:"status_base_url"`
 }
 
 // DefaultBanner is the banner of an environment that sets no text.
@@ -103,7 +109,19 @@ type Status struct {
 	// PastDays is how many days, today included, the status page lists
 	// under "Past incidents" (default 15, as Statuspage).
 	PastDays int `toml:"past_days"`
+	// BaseURL, when set, makes the status side a site of its own at that
+	// URL ("https://status.example.com/"), built into StatusSiteDir of the
+	// output and published by the targets with site = "status": the
+	// status page at its root, the Statuspage API at /api/v2/, incident
+	// pages at /incidents/<slug>/, with its own copy of the stylesheet, so
+	// that it stays up when the main site is down. Path is then where the
+	// main site keeps a page that sends readers there.
+	BaseURL string `toml:"base_url"`
 }
+
+// StatusSiteDir is the directory of the output (public/_status/) that
+// holds the status site when status.base_url is set.
+const StatusSiteDir = "_status"
 
 // GitHub configures the GitHub collector. The token comes from GITHUB_TOKEN.
 type GitHub struct {
@@ -344,6 +362,7 @@ func Parse(path string, src []byte, env string) (*Config, error) {
 	}
 	c.Environment = env
 	c.ProductionURL = c.BaseURL
+	c.ProductionStatusURL = c.Status.BaseURL
 	o, ok := c.Env[env]
 	if !ok && env != "production" && env != "development" {
 		// A mistyped --env would otherwise build with production's URLs.
@@ -362,6 +381,9 @@ func Parse(path string, src []byte, env string) (*Config, error) {
 		}
 		if o.UnsafeHTML != nil {
 			c.UnsafeHTML = *o.UnsafeHTML
+		}
+		if o.StatusBaseURL != "" {
+			c.Status.BaseURL = o.StatusBaseURL
 		}
 		if env != "production" && env != "development" && (o.ShowBanner == nil || *o.ShowBanner) {
 			c.Banner = cmp.Or(o.Banner, DefaultBanner)
@@ -409,6 +431,12 @@ func (c *Config) defaults() {
 	}
 	if c.BaseURL != "" && !strings.HasSuffix(c.BaseURL, "/") {
 		c.BaseURL += "/"
+	}
+	if c.Status.BaseURL != "" && !strings.HasSuffix(c.Status.BaseURL, "/") {
+		c.Status.BaseURL += "/"
+	}
+	if c.ProductionStatusURL != "" && !strings.HasSuffix(c.ProductionStatusURL, "/") {
+		c.ProductionStatusURL += "/"
 	}
 	if c.ProductionURL != "" && !strings.HasSuffix(c.ProductionURL, "/") {
 		c.ProductionURL += "/"
@@ -497,6 +525,15 @@ func (c *Config) validate(p *diag.List) {
 	}
 	if err := checkURLPath(c.Status.Path); err != nil {
 		p.Addf(c.Path, at("status.path"), "status.path %q: %v", c.Status.Path, err)
+	}
+	if c.Status.BaseURL != "" {
+		key := "status.base_url"
+		if o, ok := c.Env[c.Environment]; ok && o.StatusBaseURL != "" {
+			key = "env." + c.Environment + ".status_base_url"
+		}
+		if err := checkStatusURL(c.Status.BaseURL, c.BaseURL); err != nil {
+			p.Addf(c.Path, at(key), "status.base_url %q %v", c.Status.BaseURL, err)
+		}
 	}
 	if c.Status.Days < 1 || c.Status.Days > 366 {
 		p.Addf(c.Path, at("status.days"), "status.days must be between 1 and 366")
@@ -708,9 +745,56 @@ func (c *Config) ComponentIDs() []string {
 	return ids
 }
 
-// AbsURL joins the base URL and a site path ("/reports/2026/10/").
+// AbsURL joins the base URL and a site path ("/reports/2026/10/"). With
+// status.base_url set, the paths of the status site (StatusOwns) are
+// joined to that URL instead, as StatusHostPath places them.
 func (c *Config) AbsURL(path string) string {
+	if c.StatusOwns(path) {
+		return strings.TrimSuffix(c.Status.BaseURL, "/") + c.StatusHostPath(path)
+	}
 	return strings.TrimSuffix(c.BaseURL, "/") + "/" + strings.TrimPrefix(path, "/")
+}
+
+// ProductionURLOf returns the production URL of an absolute URL of this
+// build (AbsURL): the same path at the production base_url, or at the
+// production status.base_url for a page of the status site.
+func (c *Config) ProductionURLOf(u string) string {
+	if c.StatusSite() && c.ProductionStatusURL != "" {
+		if rest, ok := strings.CutPrefix(u, c.Status.BaseURL); ok {
+			return c.ProductionStatusURL + rest
+		}
+	}
+	if rest, ok := strings.CutPrefix(u, c.BaseURL); ok {
+		return c.ProductionURL + rest
+	}
+	return u
+}
+
+// StatusSite reports whether the status side is a site of its own
+// (status.base_url is set).
+func (c *Config) StatusSite() bool { return c.Status.BaseURL != "" }
+
+// StatusOwns reports whether the site path belongs to the status site:
+// with status.base_url set, the status page and what is below it, and the
+// incident and maintenance pages (/incidents/); with it unset, nothing.
+func (c *Config) StatusOwns(path string) bool {
+	if !c.StatusSite() {
+		return false
+	}
+	path = "/" + strings.TrimPrefix(path, "/")
+	return strings.HasPrefix(path, c.Status.Path) || strings.HasPrefix(path, "/incidents/")
+}
+
+// StatusHostPath is where a path the status site owns is on its host:
+// status.path is its root ("/status/history/" is "/history/"), and the
+// incident pages keep their paths ("/incidents/<slug>/"), as on
+// Statuspage.
+func (c *Config) StatusHostPath(path string) string {
+	path = "/" + strings.TrimPrefix(path, "/")
+	if rest, ok := strings.CutPrefix(path, c.Status.Path); ok {
+		return "/" + rest
+	}
+	return path
 }
 
 // BasePath is the path part of the base URL, "/" or e.g. "/ops/".
@@ -720,6 +804,29 @@ func (c *Config) BasePath() string {
 		return "/"
 	}
 	return u.Path
+}
+
+// checkStatusURL returns an error unless status, status.base_url, is an
+// absolute http(s) URL outside the main site's (base).
+func checkStatusURL(status, base string) error {
+	u, err := url.Parse(status)
+	switch {
+	case err != nil:
+		return fmt.Errorf("is not a URL: %v", err)
+	case u.Scheme != "http" && u.Scheme != "https" || u.Host == "":
+		return fmt.Errorf("is not an absolute http or https URL such as \"https://status.example.com/\"")
+	case u.User != nil || u.RawQuery != "" || u.Fragment != "":
+		return fmt.Errorf("must be a scheme, host and path only")
+	}
+	b, err := url.Parse(base)
+	if err != nil || base == "" {
+		return nil // reported for base_url
+	}
+	inside := func(a, b *url.URL) bool { return strings.HasPrefix(a.Path+"/", strings.TrimSuffix(b.Path, "/")+"/") }
+	if strings.EqualFold(u.Host, b.Host) && (inside(u, b) || inside(b, u)) {
+		return fmt.Errorf("is inside base_url %q (or holds it): give the status site a host of its own, such as \"https://status.example.com/\"; to keep it on the main site, leave status.base_url out and set status.path", base)
+	}
+	return nil
 }
 
 // hostName is a DNS name in lower case, the authority of a tag: URI.

@@ -73,6 +73,10 @@ func TestLoadInvalid(t *testing.T) {
 		"invalid-lookback.toml":            `testdata/invalid-lookback.toml:4: github.lookback_days must be between 0 (the default, 14) and 366`,
 		"invalid-past-days.toml":           `testdata/invalid-past-days.toml:4: status.past_days must be between 1 and 90`,
 		"invalid-cors-origin.toml":         `testdata/invalid-cors-origin.toml:4: publish.cors_origins: "https://widgets.example.com/embed" is not an origin: give scheme and host only, such as "https://example.com"`,
+		"invalid-status-base-url.toml":     `testdata/invalid-status-base-url.toml:4: status.base_url "https://ops.example.org/status/" is inside base_url "https://ops.example.org/" (or holds it): give the status site a host of its own, such as "https://status.example.com/"; to keep it on the main site, leave status.base_url out and set status.path`,
+		"invalid-status-target.toml":       `testdata/invalid-status-target.toml:7: publish target "status" publishes the status site, but there is none: set status.base_url to the status site's URL`,
+		"invalid-status-no-target.toml":    `testdata/invalid-status-no-target.toml:4: status.base_url is set, but no publish target has site = "status": add one, such as [publish.targets.status] url = "s3://status-bucket?region=…" site = "status"`,
+		"invalid-target-site.toml":         `testdata/invalid-target-site.toml:5: publish target "www": site "docs" must be "main" or "status"`,
 		"invalid-live-component.toml":      `testdata/invalid-live-component.toml:7: live rule: unknown component "dns2" (known: api)`,
 		"invalid-live-matcher.toml":        `testdata/invalid-live-matcher.toml:12: live rule for "api": alerts: "alertname=APIDown": value of label alertname: expected a quoted value at "APIDown"`,
 		"invalid-live-regexp.toml":         "testdata/invalid-live-regexp.toml:9: live rule for \"api\": alerts: \"severity=~\\\"page|(crit\\\"\": regular expression of label severity: error parsing regexp: missing closing ): `^(?:page|(crit)$`",
@@ -181,5 +185,54 @@ func TestGitLab(t *testing.T) {
 	got := strings.Split(err.Error(), "\n")
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("errors:\n%s\nwant:\n%s", err, strings.Join(want, "\n"))
+	}
+}
+
+func TestStatusSiteURLs(t *testing.T) {
+	src := "title = \"x\"\nbase_url = \"https://ops.example.org/\"\n[status]\nbase_url = \"https://status.example.org\"\n" +
+		"[env.staging]\nbase_url = \"https://staging.example.org/\"\nstatus_base_url = \"https://status.staging.example.org/\"\n"
+	path := filepath.Join(t.TempDir(), "config.toml")
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct{ path, url string }{
+		{"/status/", "https://status.example.org/"},
+		{"/status/history/2026-10/", "https://status.example.org/history/2026-10/"},
+		{"status/api/v2/summary.json", "https://status.example.org/api/v2/summary.json"},
+		{"/incidents/dns/", "https://status.example.org/incidents/dns/"},
+		{"incidents/dns/", "https://status.example.org/incidents/dns/"},
+		{"/reports/2026/10/", "https://ops.example.org/reports/2026/10/"},
+		{"/statusx/", "https://ops.example.org/statusx/"},
+		{"/", "https://ops.example.org/"},
+	}
+	for _, tt := range tests {
+		if got := c.AbsURL(tt.path); got != tt.url {
+			t.Errorf("AbsURL(%q) = %q, want %q", tt.path, got, tt.url)
+		}
+	}
+	s, err := Load(path, "staging")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.AbsURL("/status/"); got != "https://status.staging.example.org/" {
+		t.Errorf("staging: AbsURL(/status/) = %q", got)
+	}
+	for u, want := range map[string]string{
+		"https://status.staging.example.org/history/": "https://status.example.org/history/",
+		"https://staging.example.org/reports/":        "https://ops.example.org/reports/",
+		"https://elsewhere.example/":                  "https://elsewhere.example/",
+	} {
+		if got := s.ProductionURLOf(u); got != want {
+			t.Errorf("staging: ProductionURLOf(%q) = %q, want %q", u, got, want)
+		}
+	}
+	// Without status.base_url nothing moves.
+	c.Status.BaseURL = ""
+	if got := c.AbsURL("/incidents/dns/"); got != "https://ops.example.org/incidents/dns/" {
+		t.Errorf("without status.base_url: %q", got)
 	}
 }

@@ -51,6 +51,25 @@ type Target struct {
 	// URL is a gocloud.dev/blob URL: s3://, gs://, azblob:// or file://.
 	// A prefix=path/ parameter publishes under a key prefix.
 	URL string `toml:"url"`
+	// Site is what the target publishes: "main" (the default), the site
+	// without the status site, or "status", the status site of
+	// status.base_url, at the bucket's root.
+	Site string `toml:"site"`
+}
+
+// Target sites.
+const (
+	SiteMain   = "main"
+	SiteStatus = "status"
+)
+
+// Publishes reports whether the target publishes site (SiteMain or
+// SiteStatus).
+func (t Target) Publishes(site string) bool {
+	if t.Site == "" {
+		return site == SiteMain
+	}
+	return t.Site == site
 }
 
 // HeaderRule sets headers for the published files whose path matches
@@ -109,6 +128,24 @@ func (p *Publish) validate(c *Config, l *diag.List) {
 		}
 		if err := checkTargetURL(t.URL); err != nil {
 			l.Addf(c.Path, at(key+".url"), "publish target %q: %v", name, err)
+		}
+		switch t.Site {
+		case "", SiteMain:
+		case SiteStatus:
+			if !c.StatusSite() {
+				l.Addf(c.Path, at(key+".site"), "publish target %q publishes the status site, but there is none: set status.base_url to the status site's URL", name)
+			}
+		default:
+			l.Addf(c.Path, at(key+".site"), "publish target %q: site %q must be \"main\" or \"status\"", name, t.Site)
+		}
+	}
+	if c.StatusSite() && len(p.Targets) > 0 {
+		found := false
+		for _, t := range p.Targets {
+			found = found || t.Publishes(SiteStatus)
+		}
+		if !found {
+			l.Addf(c.Path, at("status.base_url"), "status.base_url is set, but no publish target has site = \"status\": add one, such as [publish.targets.status] url = \"s3://status-bucket?region=…\" site = \"status\"")
 		}
 	}
 	if p.MaxDeletes != nil && *p.MaxDeletes < 0 {
