@@ -33,6 +33,11 @@ type Options struct {
 	// h6): a document shown under a heading of the page's ("Post-mortem")
 	// then nests under it instead of sitting beside it.
 	HeadingOffset int
+	// RootLinks, when set, rewrites the destination of every link and
+	// image given as a root-relative path ("/incidents/dns/"), such as
+	// to the absolute URL of a page that lives on another host. Other
+	// destinations (absolute, relative, "#fragment", "//host") are kept.
+	RootLinks func(path string) string
 }
 
 // Resolver returns the formatted text and the machine value of a figure.
@@ -70,6 +75,9 @@ func New(opts Options) *Renderer {
 	if opts.HeadingOffset > 0 {
 		md.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(headingShift(opts.HeadingOffset), 100)))
 	}
+	if opts.RootLinks != nil {
+		md.Parser().AddOptions(parser.WithASTTransformers(util.Prioritized(rootLinks(opts.RootLinks), 100)))
+	}
 	return &Renderer{md: md}
 }
 
@@ -80,6 +88,30 @@ func (h headingShift) Transform(doc *ast.Document, _ text.Reader, _ parser.Conte
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if hd, ok := n.(*ast.Heading); ok && entering {
 			hd.Level = min(hd.Level+int(h), 6)
+		}
+		return ast.WalkContinue, nil
+	})
+}
+
+// rootLinks rewrites root-relative link and image destinations.
+type rootLinks func(string) string
+
+func (f rootLinks) Transform(doc *ast.Document, _ text.Reader, _ parser.Context) {
+	rewrite := func(dest []byte) []byte {
+		if len(dest) > 0 && dest[0] == '/' && (len(dest) == 1 || dest[1] != '/') {
+			return []byte(f(string(dest)))
+		}
+		return dest
+	}
+	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch l := n.(type) {
+		case *ast.Link:
+			l.Destination = rewrite(l.Destination)
+		case *ast.Image:
+			l.Destination = rewrite(l.Destination)
 		}
 		return ast.WalkContinue, nil
 	})

@@ -81,3 +81,32 @@ func TestHeadingOffset(t *testing.T) {
 		}
 	}
 }
+
+func TestRootLinks(t *testing.T) {
+	src := []byte("See [the incident](/incidents/dns/), [a report](/reports/2026/10/#uptime), " +
+		"[elsewhere](https://example.com/x), [relative](../x/), [here](#top), [proto](//cdn.example.com/a.png), " +
+		"[by reference][ref] and ![chart](/img/chart.png).\n\n[ref]: /status/history/\n")
+	r := New(Options{RootLinks: func(p string) string { return "https://host.example" + p }})
+	got, problems := r.Render(src, nil)
+	if len(problems) > 0 {
+		t.Fatal(problems)
+	}
+	for _, want := range []string{
+		`href="https://host.example/incidents/dns/"`,
+		`href="https://host.example/reports/2026/10/#uptime"`,
+		`href="https://example.com/x"`,
+		`href="../x/"`,
+		`href="#top"`,
+		`href="//cdn.example.com/a.png"`,
+		`href="https://host.example/status/history/"`,
+		`src="https://host.example/img/chart.png"`,
+	} {
+		if !strings.Contains(string(got), want) {
+			t.Errorf("lacks %s:\n%s", want, got)
+		}
+	}
+	plain, _ := New(Options{}).Render(src, nil)
+	if !strings.Contains(string(plain), `href="/incidents/dns/"`) {
+		t.Errorf("without RootLinks the link changed:\n%s", plain)
+	}
+}
