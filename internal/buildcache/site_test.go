@@ -274,6 +274,13 @@ func TestNeverStale(t *testing.T) {
 				return strings.Replace(s, "percent_precision = 2", "percent_precision = 2\nunsafe_html = true", 1)
 			})
 		}, time.Time{}},
+		{"config: the status side made a site of its own", func(t *testing.T, dir string, gs *benchgen.Site) {
+			// Every status page moves below _status/, every link turns
+			// absolute, and /status/ becomes a page sending readers on.
+			edit(t, filepath.Join(dir, "config.toml"), func(s string) string {
+				return strings.Replace(s, "[status]\n", "[status]\nbase_url = \"https://uptime.bench.example/\"\n", 1)
+			})
+		}, time.Time{}},
 		{"template override", func(t *testing.T, dir string, gs *benchgen.Site) {
 			write(t, filepath.Join(dir, "templates", "partials", "footer.html"), string(footer)+"<!-- overridden -->\n")
 		}, time.Time{}},

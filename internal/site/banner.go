@@ -1,7 +1,5 @@
 package site
 
-import "strings"
-
 // BannerView is the banner of a build for an environment other than
 // production and development: which site this is, and where the real one
 // is.
@@ -23,9 +21,12 @@ func (s *Site) banner(p string) *BannerView {
 	if p == "/404.html" {
 		p = "/"
 	}
+	if p == s.cfg.Status.Path+"404.html" {
+		p = s.cfg.Status.Path
+	}
 	return &BannerView{
 		Environment: s.cfg.Environment,
 		Text:        s.cfg.Banner,
-		URL:         strings.TrimSuffix(s.cfg.ProductionURL, "/") + "/" + strings.TrimPrefix(p, "/"),
+		URL:         s.cfg.ProductionURLOf(s.cfg.AbsURL(p)),
 	}
 }

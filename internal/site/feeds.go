@@ -1,8 +1,6 @@
 package site
 
 import (
-	"strings"
-
 	"github.com/bulletin-dev/bulletin/internal/feed"
 )
 
@@ -16,7 +14,7 @@ func (s *Site) newFeed(title, description, link, dir string) feed.Feed {
 		Link:        link,
 		// The feed's id is its page's production URL, so that a staging or
 		// development build of the feed is the same feed.
-		ID: s.cfg.ProductionURL + strings.TrimPrefix(link, s.cfg.BaseURL),
+		ID: s.cfg.ProductionURLOf(link),
 		Self: feed.URLs{
 			RSS:  s.cfg.AbsURL(dir + "feed.xml"),
 			Atom: s.cfg.AbsURL(dir + "atom.xml"),

@@ -104,6 +104,9 @@ func (s *Site) renderMarkdownWith(md *markdown.Renderer, offset int, src []byte,
 	if offset != 0 {
 		settings += fmt.Sprintf(" heading_offset=%d", offset)
 	}
+	if s.cfg.StatusSite() {
+		settings += fmt.Sprintf(" root_links=%s|%s|%s", s.cfg.BaseURL, s.cfg.Status.BaseURL, s.cfg.Status.Path)
+	}
 	return s.opts.Markdown.Render(settings, src, figures, md.Render)
 }
 
@@ -121,6 +124,9 @@ type Site struct {
 	// incident's write-up), their headings one level down.
 	mdNested *markdown.Renderer
 	css      string // fingerprinted stylesheet path
+	// statusSiteCSS is the site path of the status site's copy of it
+	// (statussite.go); "" without a status site.
+	statusSiteCSS string
 	// status holds the incidents and maintenance windows (status.go);
 	// statusCSS is what the status page inlines of the stylesheet.
 	status    *content.StatusContent
@@ -153,8 +159,15 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 	if opts.Now.IsZero() {
 		return nil, errors.New("site: Options.Now is required")
 	}
-	s := &Site{cfg: cfg, opts: opts, md: markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML}),
-		mdNested: markdown.New(markdown.Options{UnsafeHTML: cfg.UnsafeHTML, HeadingOffset: 1})}
+	mdOpts := markdown.Options{UnsafeHTML: cfg.UnsafeHTML}
+	if cfg.StatusSite() {
+		// A writer's "/incidents/x/" is on the status site's host, and
+		// "/reports/..." on the main site's, from pages of either.
+		mdOpts.RootLinks = cfg.AbsURL
+	}
+	nested := mdOpts
+	nested.HeadingOffset = 1
+	s := &Site{cfg: cfg, opts: opts, md: markdown.New(mdOpts), mdNested: markdown.New(nested)}
 	// Reports, snapshots, incidents and maintenance, and the theme are
 	// independent: load them at once. Their problems are added in this
 	// order whatever finishes first, so messages do not depend on timing.
@@ -293,6 +306,8 @@ func (s *Site) Render(out Output) error {
 		problems.Add(path, err)
 		mu.Unlock()
 	}
+	raw := out
+	out = s.routeStatus(out)
 	if err := s.renderStatic(out); err != nil {
 		return err
 	}
@@ -341,6 +356,10 @@ func (s *Site) Render(out Output) error {
 	if err := s.renderFeeds(out, reps); err != nil {
 		return err
 	}
+	statusURLs, err = s.renderStatusSite(raw, out, pages, statusURLs)
+	if err != nil {
+		return err
+	}
 	return s.renderSitemap(out, reps.links, statusURLs)
 }
 
@@ -358,6 +377,13 @@ func (s *Site) renderStatic(out Output) error {
 			name = "css/style." + hex.EncodeToString(sum[:4]) + ".css"
 			s.css = "/" + name
 			s.statusCSS = statusStylesheet(f.data)
+			if s.cfg.StatusSite() {
+				// The status site's pages must not need the main site.
+				s.statusSiteCSS = s.cfg.Status.Path + name
+				if err := out.WriteFile(strings.TrimPrefix(s.statusSiteCSS, "/"), f.data); err != nil {
+					return err
+				}
+			}
 		}
 		if err := out.WriteFile(name, f.data); err != nil {
 			return err
@@ -401,7 +427,7 @@ func (s *Site) siteData() *SiteData {
 		Description: s.cfg.Description,
 		Language:    s.cfg.Language,
 		BaseURL:     s.cfg.BaseURL,
-		BasePath:    s.cfg.BasePath(),
+		BasePath:    s.basePath(),
 		Copyright:   s.cfg.Copyright,
 		CSS:         s.rel(s.css),
 		StatusURL:   s.rel(s.cfg.Status.Path),
@@ -417,9 +443,23 @@ func (s *Site) siteData() *SiteData {
 	}
 }
 
-// rel prefixes a site path with the base URL's path.
+// rel prefixes a site path with the base URL's path. With a status site,
+// whose pages and the main site's link each other, every link is the
+// absolute URL.
 func (s *Site) rel(p string) string {
+	if s.cfg.StatusSite() {
+		return s.cfg.AbsURL(p)
+	}
 	return strings.TrimSuffix(s.cfg.BasePath(), "/") + "/" + strings.TrimPrefix(p, "/")
+}
+
+// basePath is the link to the home page: the base URL's path, or with a
+// status site (see rel) the base URL.
+func (s *Site) basePath() string {
+	if s.cfg.StatusSite() {
+		return s.cfg.BaseURL
+	}
+	return s.cfg.BasePath()
 }
 
 // Page is the data of one rendered page.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html/template"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -32,6 +33,13 @@ func (s *Site) renderSitemap(out Output, views []*ReportLink, extra []sitemapEnt
 		}
 	}
 	entries = append(entries, entry{s.cfg.AbsURL("/"), latest}, entry{s.cfg.AbsURL("/reports/"), latest})
+	return s.writeSitemap(out, "/", entries)
+}
+
+// writeSitemap writes the sitemap of entries and the robots.txt naming it
+// in the directory at the site path dir ("/", or status.path for the
+// status site).
+func (s *Site) writeSitemap(out Output, dir string, entries []sitemapEntry) error {
 	sort.Slice(entries, func(i, j int) bool { return entries[i].loc < entries[j].loc })
 	var b bytes.Buffer
 	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?>` + "\n")
@@ -46,9 +54,10 @@ func (s *Site) renderSitemap(out Output, views []*ReportLink, extra []sitemapEnt
 		b.WriteString("</url>\n")
 	}
 	b.WriteString("</urlset>\n")
-	if err := out.WriteFile("sitemap.xml", b.Bytes()); err != nil {
+	name := strings.TrimPrefix(dir, "/")
+	if err := out.WriteFile(name+"sitemap.xml", b.Bytes()); err != nil {
 		return err
 	}
-	robots := "User-agent: *\nAllow: /\n\nSitemap: " + s.cfg.AbsURL("/sitemap.xml") + "\n"
-	return out.WriteFile("robots.txt", []byte(robots))
+	robots := "User-agent: *\nAllow: /\n\nSitemap: " + s.cfg.AbsURL(dir+"sitemap.xml") + "\n"
+	return out.WriteFile(name+"robots.txt", []byte(robots))
 }

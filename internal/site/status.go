@@ -71,13 +71,15 @@ func (s *Site) renderStatus(out Output, pages *pager) ([]sitemapEntry, error) {
 		mu.Unlock()
 	}
 
-	urls, err := s.renderStatusPage(out, m, pages, add)
+	// The status site's pages (statussite.go) link its own stylesheet.
+	sp := s.statusPager(pages)
+	urls, err := s.renderStatusPage(out, m, sp, add)
 	if err != nil {
 		return nil, err
 	}
-	urls = append(urls, s.renderHistory(m, pages)...)
-	urls = append(urls, s.renderComponentPages(m, pages)...)
-	urls = append(urls, s.renderIncidentPages(m, pages)...)
+	urls = append(urls, s.renderHistory(m, sp)...)
+	urls = append(urls, s.renderComponentPages(m, sp)...)
+	urls = append(urls, s.renderIncidentPages(m, sp)...)
 	urls = append(urls, s.renderAnnouncements(out, m, pages, add)...)
 
 	add(s.renderStatusFeeds(out, m))
@@ -87,6 +89,14 @@ func (s *Site) renderStatus(out Output, pages *pager) ([]sitemapEntry, error) {
 		return nil, err
 	}
 	return urls, nil
+}
+
+// statusFeeds are the status page's incident feeds.
+func (s *Site) statusFeeds() []FeedLink {
+	return []FeedLink{
+		{Title: s.cfg.Status.Title + " (RSS)", Type: "application/rss+xml", URL: s.cfg.AbsURL(s.cfg.Status.Path + "feed.xml")},
+		{Title: s.cfg.Status.Title + " (Atom)", Type: "application/atom+xml", URL: s.cfg.AbsURL(s.cfg.Status.Path + "atom.xml")},
+	}
 }
 
 // statusModel computes the status page at Options.Now and the views of
@@ -100,10 +110,7 @@ func (s *Site) statusModel() (*statusModel, error) {
 		incidents:   make([]*event, len(p.Incidents)),
 		maintenance: make([]*event, len(p.Maintenance)),
 		bySlug:      make(map[string]*event, len(p.Incidents)+len(p.Maintenance)),
-		feeds: []FeedLink{
-			{Title: s.cfg.Status.Title + " (RSS)", Type: "application/rss+xml", URL: s.cfg.AbsURL(s.cfg.Status.Path + "feed.xml")},
-			{Title: s.cfg.Status.Title + " (Atom)", Type: "application/atom+xml", URL: s.cfg.AbsURL(s.cfg.Status.Path + "atom.xml")},
-		},
+		feeds:       s.statusFeeds(),
 	}
 	var g errgroup.Group
 	g.SetLimit(runtime.GOMAXPROCS(0))
