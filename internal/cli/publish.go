@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/bulletin-dev/bulletin/internal/config"
 	"github.com/bulletin-dev/bulletin/internal/publish"
@@ -37,11 +38,11 @@ func (e *codedError) ExitCode() int { return e.code }
 // published (or nothing to do), 1 failure, 2 bad command line or target, 3
 // target locked by another publish, 4 delete cap exceeded.
 func runPublish(ctx context.Context, env Env, args []string) error {
-	fs := newFlagSet(env, "publish", "publish [--target NAME | --to URL] [--dry-run] [--force] [--max-deletes N] [--workers N] [--no-cache] [-v]")
+	fs := newFlagSet(env, "publish", "publish [--target NAME[,NAME…] | --to URL] [--dry-run] [--force] [--max-deletes N] [--workers N] [--no-cache] [-v]")
 	var sf siteFlags
 	sf.register(fs, "production")
 	var req publish.Request
-	fs.StringVar(&req.Target, "target", "", "publish to this target of [publish.targets] (default: publish.default)")
+	fs.StringVar(&req.Target, "target", "", "publish to this target of [publish.targets] (default: publish.default); several, comma-separated, publish in turn")
 	fs.StringVar(&req.To, "to", "", "publish to this bucket URL instead of a configured target (s3://, gs://, azblob://, file://)")
 	fs.StringVar(&req.Dir, "dir", "public", "built site to publish, relative to --source")
 	fs.BoolVar(&req.DryRun, "dry-run", false, "print what would be uploaded and deleted; change nothing")
@@ -88,11 +89,40 @@ func runPublish(ctx context.Context, env Env, args []string) error {
 		owner = env.Getenv("LOGNAME")
 	}
 	site := publish.NewSite(publish.SiteOptions{Config: cfg, Dir: sf.source, Owner: owner, Now: env.Now, Log: env.Stderr})
-	res, err := site.Publish(ctx, req)
-	var re *publish.RequestError
-	if errors.As(err, &re) {
-		return fmt.Errorf("%w: %s", errUsage, re.Msg)
+	// --target status,production publishes to each in turn, all of them
+	// even when one fails: a status site must not wait for the main one.
+	targets := []string{req.Target}
+	if strings.Contains(req.Target, ",") {
+		targets = strings.Split(req.Target, ",")
 	}
+	for i, t := range targets {
+		targets[i] = strings.TrimSpace(t)
+		if _, ok := cfg.Publish.Targets[targets[i]]; len(targets) > 1 && (req.To != "" || !ok) {
+			return fmt.Errorf("%w: --target %s: %q is not a target of [publish.targets]", errUsage, req.Target, targets[i])
+		}
+	}
+	var errs []error
+	for _, target := range targets {
+		r := req
+		r.Target = target
+		err := publishOne(ctx, env, site, r, *quiet)
+		var re *publish.RequestError
+		if errors.As(err, &re) {
+			return fmt.Errorf("%w: %s", errUsage, re.Msg)
+		}
+		if err != nil && len(targets) > 1 {
+			err = fmt.Errorf("publish %s: %w", r.Target, err)
+		}
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return publishError(errors.Join(errs...))
+}
+
+// publishOne runs one publish and reports it as runPublish does.
+func publishOne(ctx context.Context, env Env, site *publish.Site, req publish.Request, quiet bool) error {
+	res, err := site.Publish(ctx, req)
 	switch {
 	case res == nil:
 	case res.Plan != nil:
@@ -101,10 +131,10 @@ func runPublish(ctx context.Context, env Env, args []string) error {
 		if res.Summary.Uploaded > 0 || res.Summary.Deleted > 0 {
 			fmt.Fprintf(env.Stderr, "publish %s: stopped after: %s\n", res.Target, res.Summary)
 		}
-	case !*quiet:
+	case !quiet:
 		fmt.Fprintf(env.Stdout, "publish %s: %s\n", res.Target, res.Summary)
 	}
-	return publishError(err)
+	return err
 }
 
 // publishError gives the errors cron should tell apart their exit codes.

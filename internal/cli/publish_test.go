@@ -201,6 +201,24 @@ func TestPublishCommandExitCodes(t *testing.T) {
 			t.Fatalf("--force-unlock: exit %d", code)
 		}
 	})
+	t.Run("locked, one of several targets", func(t *testing.T) {
+		// The first target's lock does not keep the second from
+		// publishing; the exit code still says "locked".
+		s := newPublishSite(t, "")
+		lock := `{"host":"cron-1","pid":4242,"created":"2026-11-01T05:59:00Z","expires":"2099-11-01T06:14:00Z","token":"abc"}`
+		if err := os.WriteFile(filepath.Join(s.bucket, ".bulletin-publish.lock"), []byte(lock), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if code := s.run(t, "--target", "production,staging"); code != exitLocked {
+			t.Fatalf("exit %d, want %d\n%s", code, exitLocked, s.stderr.String())
+		}
+		if !strings.Contains(s.stderr.String(), "publish production: target locked by host cron-1") {
+			t.Errorf("stderr %q does not name the locked target", s.stderr.String())
+		}
+		if s.bucketFile(t, "staging/index.html") == "" {
+			t.Error("the second target was not published")
+		}
+	})
 	t.Run("delete cap", func(t *testing.T) {
 		s := newPublishSite(t, "max_deletes = 2\n")
 		if code := s.run(t); code != 0 {
@@ -232,6 +250,8 @@ func TestPublishCommandExitCodes(t *testing.T) {
 		for _, args := range [][]string{
 			{"--target", "production", "--to", "file:///tmp/x"},
 			{"--target", "nope"},
+			{"--target", "production,nope"},
+			{"--target", "production,production", "--to", "file:///tmp/x"},
 			{"--to", "s3://key:secret@bucket"},
 			{"--workers", "0"},
 			{"extra"},

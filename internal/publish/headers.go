@@ -85,6 +85,18 @@ func DefaultRules(statusPath string) []Rule {
 	return rules
 }
 
+// StatusSiteRules returns the built-in header rules of a status site
+// published at a bucket's root (status.base_url): everything is what people
+// refresh during an incident, cached for 30 seconds, the incident pages
+// for a minute, as on the main site, and fingerprinted files forever.
+func StatusSiteRules() []Rule {
+	return []Rule{
+		{Pattern: "**", CacheControl: CacheLive},
+		{Pattern: "incidents/**", CacheControl: CacheHome},
+		{Pattern: "**", Fingerprinted: true, CacheControl: CacheImmutable},
+	}
+}
+
 func escapeGlob(s string) string {
 	var b strings.Builder
 	for _, r := range s {

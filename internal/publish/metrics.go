@@ -2,9 +2,16 @@ package publish
 
 import (
 	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 // WriteMetrics writes the outcome of a successful publish to target as
@@ -37,10 +44,74 @@ func WriteMetrics(path, target string, sum Summary, at time.Time, live *LiveMetr
 		gauge("bulletin_live_checked_timestamp_seconds", "Unix time of the check the published status page shows.", float64(live.CheckedAt.UnixNano())/1e9)
 		gauge("bulletin_live_components_detected", "Components the live checks found not operational.", float64(live.Detected))
 	}
-	if err := prometheus.WriteToTextfile(path, reg); err != nil {
+	// Several targets publish into one file (a status site and the main
+	// site, production and staging): keep the other targets' series.
+	mine, err := reg.Gather()
+	if err != nil {
+		return fmt.Errorf("metrics: %w", err)
+	}
+	g := prometheus.Gatherers{reg, otherTargets(path, target, mine)}
+	if err := prometheus.WriteToTextfile(path, g); err != nil {
 		return fmt.Errorf("write metrics %s: %w", path, err)
 	}
 	return nil
+}
+
+// otherTargets gathers the series of the metrics file at path that belong
+// to targets other than target, with the help texts of mine (a file an
+// older bulletin wrote may have others). A file that cannot be read or
+// parsed gives none: it is replaced.
+func otherTargets(path, target string, mine []*dto.MetricFamily) prometheus.Gatherer {
+	help := map[string]*dto.MetricFamily{}
+	for _, mf := range mine {
+		help[mf.GetName()] = mf
+	}
+	return prometheus.GathererFunc(func() ([]*dto.MetricFamily, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, nil
+		}
+		defer f.Close()
+		parser := expfmt.NewTextParser(model.UTF8Validation)
+		families, err := parser.TextToMetricFamilies(f)
+		if err != nil {
+			return nil, nil
+		}
+		var out []*dto.MetricFamily
+		for _, name := range slices.Sorted(maps.Keys(families)) {
+			mf := families[name]
+			if cur, ok := help[name]; ok {
+				if cur.GetType() != mf.GetType() {
+					continue
+				}
+				mf.Help = cur.Help
+			}
+			if !strings.HasPrefix(name, "bulletin_") {
+				continue
+			}
+			kept := mf.Metric[:0]
+			for _, m := range mf.Metric {
+				if t := targetOf(m); t != "" && t != target {
+					kept = append(kept, m)
+				}
+			}
+			if len(kept) > 0 {
+				mf.Metric = kept
+				out = append(out, mf)
+			}
+		}
+		return out, nil
+	})
+}
+
+// targetOf is the target label of a series, "" without one.
+func targetOf(m *dto.Metric) string {
+	for _, l := range m.GetLabel() {
+		if l.GetName() == "target" {
+			return l.GetValue()
+		}
+	}
+	return ""
 }
 
 // LiveMetrics is the state of the live checks reported with a publish.

@@ -130,3 +130,38 @@ func TestWriteMetricsLive(t *testing.T) {
 		}
 	}
 }
+
+// TestWriteMetricsKeepsOtherTargets: a status site and the main site (or
+// production and staging) publish to two targets into one metrics file;
+// each publish replaces its own target's series and keeps the others', so
+// an alert on either target's last success sees both.
+func TestWriteMetricsKeepsOtherTargets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bulletin.prom")
+	at := time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC)
+	live := &LiveMetrics{LastCheck: at, CheckedAt: at}
+	for i, target := range []string{"status", "production", "status"} {
+		if err := WriteMetrics(path, target, Summary{Uploaded: i + 1}, at.Add(time.Duration(i)*time.Minute), live); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(f)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	got := map[string]float64{}
+	for _, m := range families["bulletin_publish_objects_uploaded"].GetMetric() {
+		got[m.GetLabel()[0].GetValue()] = m.GetGauge().GetValue()
+	}
+	if len(got) != 2 || got["status"] != 3 || got["production"] != 2 {
+		t.Errorf("objects uploaded by target: %v, want status 3 (its latest publish) and production 2", got)
+	}
+	if n := len(families["bulletin_live_last_check_timestamp_seconds"].GetMetric()); n != 2 {
+		t.Errorf("%d live series, want one per target", n)
+	}
+}

@@ -151,7 +151,22 @@ func (s *Site) Publish(ctx context.Context, req Request) (*SiteResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	rules, err := headerRules(cfg)
+	// A target of the status site (status.base_url) publishes its
+	// directory of the build at its root; the main site's targets leave
+	// that directory out.
+	statusSite := pc.Targets[name].Publishes(config.SiteStatus) && req.To == ""
+	baseURL, statusPath, exclude := cfg.BaseURL, cfg.Status.Path, pc.Exclude
+	siteDir := s.path(req.Dir)
+	if statusSite {
+		baseURL, statusPath = cfg.Status.BaseURL, "/"
+		siteDir = filepath.Join(siteDir, config.StatusSiteDir)
+	} else if cfg.StatusSite() {
+		exclude = append(slices.Clip(exclude), config.StatusSiteDir+"/**")
+	}
+	if fi, err := os.Stat(siteDir); statusSite && (err != nil || !fi.IsDir()) {
+		return nil, fmt.Errorf("target %s publishes the status site, but %s is not a directory: run bulletin build first", name, siteDir)
+	}
+	rules, err := headerRules(cfg, statusSite)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +183,6 @@ func (s *Site) Publish(ctx context.Context, req Request) (*SiteResult, error) {
 	}
 	defer bucket.Close()
 
-	siteDir := s.path(req.Dir)
 	digests := ""
 	if !req.NoCache {
 		if digests, err = digestCachePath(s.opts.Dir, siteDir); err != nil {
@@ -190,9 +204,9 @@ func (s *Site) Publish(ctx context.Context, req Request) (*SiteResult, error) {
 	}
 	p, err := New(bucket, Options{
 		Rules:       rules,
-		BaseURL:     cfg.BaseURL,
-		StatusPath:  cfg.Status.Path,
-		Exclude:     pc.Exclude,
+		BaseURL:     baseURL,
+		StatusPath:  statusPath,
+		Exclude:     exclude,
 		Nested:      nested,
 		Workers:     workers,
 		MaxDeletes:  maxDeletes,
@@ -319,9 +333,13 @@ func nestedTargets(pc config.Publish, bucketURL string) ([]string, error) {
 	return out, nil
 }
 
-// headerRules are the built-in rules followed by the site's own.
-func headerRules(cfg *config.Config) (*Rules, error) {
+// headerRules are the built-in rules, of the main site or of the status
+// site, followed by the site's own.
+func headerRules(cfg *config.Config, statusSite bool) (*Rules, error) {
 	rules := DefaultRules(cfg.Status.Path)
+	if statusSite {
+		rules = StatusSiteRules()
+	}
 	for _, h := range cfg.Publish.Headers {
 		rules = append(rules, Rule{
 			Pattern:       h.Pattern,
