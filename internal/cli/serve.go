@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bulletin-dev/bulletin/internal/buildcache"
+	"github.com/bulletin-dev/bulletin/internal/config"
 	"github.com/bulletin-dev/bulletin/internal/server"
 	"github.com/bulletin-dev/bulletin/internal/site"
 )
@@ -42,9 +43,11 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	// the next, so an edit re-renders what it changed.
 	var md *buildcache.Cache
 	var origins []string // CORS, as publish sets it on the bucket
+	statusSite := false
 	if cfg, err := b.load(env, "development"); err == nil {
 		md, _ = buildcache.ForSite(b.source, cfg)
 		origins = cfg.Publish.CORSOrigins
+		statusSite = cfg.StatusSite()
 	}
 	code, _ := buildcache.BinaryID()
 	var prev *site.MemOutput
@@ -56,8 +59,12 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		if err != nil {
 			return nil, err
 		}
-		// Links in the preview must point at the preview.
+		// Links in the preview must point at the preview; a status site
+		// is previewed below it, where the build puts it.
 		cfg.BaseURL = addr
+		if cfg.StatusSite() {
+			cfg.Status.BaseURL = addr + config.StatusSiteDir + "/"
+		}
 		opts := site.Options{Dir: b.source, Drafts: b.drafts, Future: true, Now: env.Now(), Builtin: builtinThemes(), LiveReload: true, CodeVersion: code}
 		if docsErr == nil {
 			opts.Documents = docs
@@ -102,6 +109,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- hs.Serve(ln) }()
 	fmt.Fprintf(env.Stdout, "Serving the site at %s (drafts %s). Edits reload the page. Press Ctrl+C to stop.\n", addr, map[bool]string{true: "shown", false: "hidden"}[b.drafts])
+	if statusSite {
+		fmt.Fprintf(env.Stdout, "The status site (status.base_url) is at %s%s/.\n", addr, config.StatusSiteDir)
+	}
 	select {
 	case <-ctx.Done():
 	case err := <-watchErr:

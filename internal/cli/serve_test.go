@@ -54,15 +54,17 @@ func httpGet(tb testing.TB, url string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-func TestServeCommand(t *testing.T) {
-	dir := writeSite(t, reportSite)
+// startServe runs bulletin serve on the site in dir until the test ends
+// and returns the preview's address, its context and its output.
+func startServe(t *testing.T, dir string) (base string, ctx context.Context, stdout, stderr *lockedBuffer) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr lockedBuffer
+	stdout, stderr = &lockedBuffer{}, &lockedBuffer{}
 	at, _ := time.Parse(time.RFC3339, testNow)
-	env := Env{Stdout: &stdout, Stderr: &stderr, Now: func() time.Time { return at }}
+	env := Env{Stdout: stdout, Stderr: stderr, Now: func() time.Time { return at }}
 	done := make(chan int, 1)
 	go func() { done <- Run(ctx, []string{"serve", "--port", "0", "--source", dir}, env) }()
-	defer func() {
+	t.Cleanup(func() {
 		cancel()
 		select {
 		case code := <-done:
@@ -72,10 +74,9 @@ func TestServeCommand(t *testing.T) {
 		case <-time.After(serveTimeout):
 			t.Error("serve did not stop")
 		}
-	}()
+	})
 
 	addrLine := regexp.MustCompile(`Serving the site at (http://127\.0\.0\.1:\d+/) \(drafts shown\)`)
-	var base string
 	deadline := time.Now().Add(serveTimeout)
 	for base == "" {
 		if m := addrLine.FindStringSubmatch(stdout.String()); m != nil {
@@ -91,6 +92,12 @@ func TestServeCommand(t *testing.T) {
 			t.Fatalf("serve printed no address: %q", stdout.String())
 		}
 	}
+	return base, ctx, stdout, stderr
+}
+
+func TestServeCommand(t *testing.T) {
+	dir := writeSite(t, reportSite)
+	base, ctx, _, stderr := startServe(t, dir)
 
 	code, home := httpGet(t, base)
 	if code != http.StatusOK {
@@ -170,6 +177,33 @@ func TestServeCommand(t *testing.T) {
 	})
 	if !strings.Contains(stderr.String(), "build failed:\n"+report+":10: unknown figure") {
 		t.Errorf("the failed build is not logged:\n%s", stderr.String())
+	}
+}
+
+// TestServeStatusSite: with status.base_url, the preview shows the status
+// site below /_status/, where the build puts it, with links that stay in
+// the preview.
+func TestServeStatusSite(t *testing.T) {
+	dir := writeSite(t, strings.Replace(reportSite, "[env.staging]", "[status]\nbase_url = \"https://status.example.org/\"\n\n[env.staging]", 1))
+	base, _, stdout, _ := startServe(t, dir)
+	status := base + "_status/"
+	if want := "The status site (status.base_url) is at " + status + "."; !strings.Contains(stdout.String(), want) {
+		t.Errorf("serve did not say %q:\n%s", want, stdout.String())
+	}
+	code, page := httpGet(t, status)
+	if code != http.StatusOK || !strings.Contains(page, `class="kind-status"`) || !strings.Contains(page, `<link rel="canonical" href="`+status+`">`) {
+		t.Errorf("GET %s: %d, not the status page at its preview address:\n%s", status, code, page)
+	}
+	code, api := httpGet(t, status+"api/v2/summary.json")
+	if code != http.StatusOK || !strings.Contains(api, `"url": "`+status+`"`) {
+		t.Errorf("GET %sapi/v2/summary.json: %d\n%s", status, code, api)
+	}
+	_, home := httpGet(t, base)
+	if !strings.Contains(home, `href="`+status+`"`) || strings.Contains(home, "https://status.example.org/") {
+		t.Errorf("the preview's home page does not link the previewed status site:\n%s", home)
+	}
+	if _, alias := httpGet(t, base+"status/"); !strings.Contains(alias, "url="+status) {
+		t.Errorf("/status/ of the preview does not send readers to %s:\n%s", status, alias)
 	}
 }
 
