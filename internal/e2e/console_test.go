@@ -14,6 +14,8 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/bulletin-dev/bulletin/internal/config"
 )
 
 // consoleProblems loads url in a new tab of b, in the colour scheme
@@ -114,6 +116,29 @@ func TestConsoleProblemsSeen(t *testing.T) {
 	for _, want := range []string{srv.URL + "/missing.css", "console.error: boom", "HTTP 404: " + srv.URL + "/favicon.ico"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the check missed %q; it saw:\n%s", want, got)
+		}
+	}
+}
+
+// TestStatusSiteWithoutMainSite: a status site of its own (status.base_url)
+// must work while the site it reports on is down. The main site's address
+// here refuses connections; every page type of the status site, served
+// alone from its own origin, must load cleanly and styled, with nothing
+// requested from anywhere else.
+func TestStatusSiteWithoutMainSite(t *testing.T) {
+	b := startBrowser(t, chromium(t))
+	srv, setDir := serveDir(t)
+	down := "http://127.0.0.1:9/" // the discard port: nothing listens
+	dir := exampleSiteWith(t, down, func(c *config.Config) { c.Status.BaseURL = srv.URL + "/" })
+	setDir(filepath.Join(dir, config.StatusSiteDir))
+	for _, p := range []string{"", "history/", "components/web/", "incidents/2026-10-14-dns-resolution-failing/", "404.html"} {
+		if got := consoleProblems(t, b, srv.URL+"/"+p, srv.URL+"/", "light"); len(got) > 0 {
+			t.Errorf("/%s: %q", p, got)
+		}
+		// The stylesheet (inline on the status page, the status site's
+		// copy elsewhere) applies: the header is laid out as a flex row.
+		if got := evalAt[string](t, b, srv.URL+"/"+p, 1280, 900, `getComputedStyle(document.querySelector(".site-header")).display`); got == "block" || got == "" {
+			t.Errorf("/%s: header display %q: the page is unstyled", p, got)
 		}
 	}
 }
