@@ -18,14 +18,10 @@ import (
 	"github.com/bulletin-dev/bulletin/internal/publish/s3test"
 )
 
-// The example site at the repository root, built and published to a real
-// S3 server, reads back as the same site: every file byte for byte with a
-// sensible content type, nothing else in the bucket, and a second publish
-// uploads nothing.
-func TestExampleSitePublishesToS3(t *testing.T) {
-	srv := s3test.Start(t)
-	bucketURL := srv.NewBucket(t)
-	out := filepath.Join(t.TempDir(), "public")
+// ciRunner returns a function running bulletin as a CI job would ($USER
+// ci, the clock at 22 November 2026 12:00 UTC), failing the test on a
+// non-zero exit, and returning what the command printed.
+func ciRunner(t *testing.T) func(args ...string) string {
 	var stdout, stderr bytes.Buffer
 	env := Env{
 		Stdout: &stdout, Stderr: &stderr,
@@ -37,14 +33,26 @@ func TestExampleSitePublishesToS3(t *testing.T) {
 		},
 		Now: func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) },
 	}
-	run := func(args ...string) {
+	return func(args ...string) string {
 		t.Helper()
 		stdout.Reset()
 		stderr.Reset()
 		if code := Run(context.Background(), args, env); code != 0 {
 			t.Fatalf("bulletin %s: exit %d\n%s%s", strings.Join(args, " "), code, stdout.String(), stderr.String())
 		}
+		return stdout.String() + stderr.String()
 	}
+}
+
+// The example site at the repository root, built and published to a real
+// S3 server, reads back as the same site: every file byte for byte with a
+// sensible content type, nothing else in the bucket, and a second publish
+// uploads nothing.
+func TestExampleSitePublishesToS3(t *testing.T) {
+	srv := s3test.Start(t)
+	bucketURL := srv.NewBucket(t)
+	out := filepath.Join(t.TempDir(), "public")
+	run := ciRunner(t)
 	run("build", "--source", "../..", "-o", out, "-q")
 	run("publish", "--source", "../..", "--dir", out, "--to", bucketURL)
 
@@ -120,8 +128,7 @@ func TestExampleSitePublishesToS3(t *testing.T) {
 		t.Errorf("lock %s left in the bucket after publish", publish.LockKey)
 	}
 
-	run("publish", "--source", "../..", "--dir", out, "--to", bucketURL)
-	if !strings.Contains(stdout.String()+stderr.String(), "uploaded 0 (") {
-		t.Errorf("second publish of an unchanged site uploaded something:\n%s%s", stdout.String(), stderr.String())
+	if got := run("publish", "--source", "../..", "--dir", out, "--to", bucketURL); !strings.Contains(got, "uploaded 0 (") {
+		t.Errorf("second publish of an unchanged site uploaded something:\n%s", got)
 	}
 }

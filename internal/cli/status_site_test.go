@@ -1,17 +1,14 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -46,26 +43,10 @@ func TestStatusSitePublishesToItsOwnBucket(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := filepath.Join(dir, "public")
-	var stdout, stderr bytes.Buffer
-	env := Env{
-		Stdout: &stdout, Stderr: &stderr,
-		Getenv: func(k string) string {
-			if k == "USER" {
-				return "ci"
-			}
-			return ""
-		},
-		Now: func() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) },
-	}
+	ciRun := ciRunner(t)
 	run := func(args ...string) string {
 		t.Helper()
-		stdout.Reset()
-		stderr.Reset()
-		args = append(args, "--source", "../..", "--config", config)
-		if code := Run(context.Background(), args, env); code != 0 {
-			t.Fatalf("bulletin %s: exit %d\n%s%s", strings.Join(args, " "), code, stdout.String(), stderr.String())
-		}
-		return stdout.String() + stderr.String()
+		return ciRun(append(args, "--source", "../..", "--config", config)...)
 	}
 	run("build", "-o", out, "--no-cache", "-q")
 	metrics := filepath.Join(dir, "bulletin.prom")
@@ -141,19 +122,9 @@ func TestStatusSitePublishesToItsOwnBucket(t *testing.T) {
 	if got := aws.ToString(obj.CacheControl); got != "public, max-age=30" {
 		t.Errorf("summary.json Cache-Control %q", got)
 	}
-	req, err := http.NewRequest(http.MethodOptions, srv.Endpoint+"/"+name+"/api/v2/summary.json", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Origin", "https://widgets.example.com")
-	req.Header.Set("Access-Control-Request-Method", "GET")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if got := resp.Header.Get("Access-Control-Allow-Origin"); got == "" {
-		t.Errorf("a preflight from another origin got no Access-Control-Allow-Origin (headers %v)", resp.Header)
+	h := srv.Preflight(t, name, "api/v2/summary.json", "https://widgets.example.com")
+	if got := h.Get("Access-Control-Allow-Origin"); got == "" {
+		t.Errorf("a preflight from another origin got no Access-Control-Allow-Origin (headers %v)", h)
 	}
 
 	for _, target := range []string{"status", "production"} {

@@ -31,18 +31,7 @@ func TestPublishSetsCORS(t *testing.T) {
 
 	preflight := func() http.Header {
 		t.Helper()
-		req, err := http.NewRequest(http.MethodOptions, srv.Endpoint+"/"+name+"/status/index.html", nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Origin", "https://widgets.example.com")
-		req.Header.Set("Access-Control-Request-Method", "GET")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.Header
+		return srv.Preflight(t, name, "status/index.html", "https://widgets.example.com")
 	}
 
 	// Without cors_origins the bucket has none.

@@ -6,9 +6,26 @@ import (
 	"testing"
 	"time"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 )
+
+// readMetrics parses the metrics file at path.
+func readMetrics(tb testing.TB, path string) map[string]*dto.MetricFamily {
+	tb.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer f.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(f)
+	if err != nil {
+		tb.Fatalf("parse %s: %v", path, err)
+	}
+	return families
+}
 
 func TestWriteMetrics(t *testing.T) {
 	dir := t.TempDir()
@@ -22,23 +39,14 @@ func TestWriteMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
+	fi, err := os.Stat(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if fi.Mode().Perm() != 0o644 {
 		t.Errorf("mode %v, want 0644 so node_exporter can read it", fi.Mode().Perm())
 	}
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(f)
-	if err != nil {
-		t.Fatalf("parse: %v", err)
-	}
+	families := readMetrics(t, path)
 	want := map[string]float64{
 		"bulletin_publish_last_success_timestamp_seconds": 1793512800.5,
 		"bulletin_publish_objects_uploaded":               3,
@@ -105,16 +113,7 @@ func TestWriteMetricsLive(t *testing.T) {
 	if err := WriteMetrics(path, "production", Summary{}, last, &LiveMetrics{LastCheck: last, CheckedAt: checked, Detected: 2}); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	families := readMetrics(t, path)
 	for name, want := range map[string]float64{
 		"bulletin_live_last_check_timestamp_seconds": float64(last.Unix()),
 		"bulletin_live_checked_timestamp_seconds":    float64(checked.Unix()),
@@ -144,16 +143,7 @@ func TestWriteMetricsKeepsOtherTargets(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(f)
-	if err != nil {
-		t.Fatalf("parse: %v", err)
-	}
+	families := readMetrics(t, path)
 	got := map[string]float64{}
 	for _, m := range families["bulletin_publish_objects_uploaded"].GetMetric() {
 		got[m.GetLabel()[0].GetValue()] = m.GetGauge().GetValue()

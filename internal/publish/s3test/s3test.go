@@ -154,6 +154,25 @@ func (s *Server) NewBucket(tb testing.TB) string {
 	return fmt.Sprintf("s3://%s?endpoint=%s&region=us-east-1&use_path_style=true&disable_https=true", name, s.Endpoint)
 }
 
+// Preflight sends the CORS preflight a browser on origin sends before it
+// GETs key of bucket (a bucket name, not a URL), and returns the response's
+// headers.
+func (s *Server) Preflight(tb testing.TB, bucket, key, origin string) http.Header {
+	tb.Helper()
+	req, err := http.NewRequest(http.MethodOptions, s.Endpoint+"/"+bucket+"/"+key, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("Origin", origin)
+	req.Header.Set("Access-Control-Request-Method", "GET")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.Header
+}
+
 // Through serves the server's S3 API on another 127.0.0.1 port through mw,
 // for tests that count or disturb requests, and returns bucketURL (from
 // NewBucket) pointed at it. The proxy keeps the Host header the client
