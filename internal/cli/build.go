@@ -165,6 +165,9 @@ func runBuild(_ context.Context, env Env, args []string) error {
 			what += fmt.Sprintf(" (%d written, %d unchanged, %d removed)", st.Written, st.Kept, st.Removed)
 		}
 		fmt.Fprintf(env.Stdout, "built %d reports, %s into %s in %s\n", len(s.Reports()), what, dir, time.Since(start).Round(time.Millisecond))
+		if cfg := s.Config(); cfg.StatusSite() {
+			fmt.Fprintf(env.Stdout, "the status site for %s is in %s: publish it with a target of site = \"status\"\n", cfg.Status.BaseURL, filepath.Join(dir, config.StatusSiteDir))
+		}
 	}
 	return nil
 }

@@ -48,7 +48,9 @@ func TestStatusSitePublishesToItsOwnBucket(t *testing.T) {
 		t.Helper()
 		return ciRun(append(args, "--source", "../..", "--config", config)...)
 	}
-	run("build", "-o", out, "--no-cache", "-q")
+	if got := run("build", "-o", out, "--no-cache"); !strings.Contains(got, "the status site for https://status.orbit.example/ is in "+filepath.Join(out, "_status")) {
+		t.Errorf("build does not say where the status site is:\n%s", got)
+	}
 	metrics := filepath.Join(dir, "bulletin.prom")
 	run("publish", "--dir", out, "--target", "status,production", "-q", "--metrics-file", metrics)
 	if m := readFile(t, metrics); !strings.Contains(m, `bulletin_publish_last_success_timestamp_seconds{target="status"}`) ||

@@ -293,6 +293,9 @@ func snapshotProblem(err error) *diag.Error {
 // Announcements returns the site's announcements, soonest effective first.
 func (s *Site) Announcements() []*content.Announcement { return s.announcements }
 
+// Config returns the config the site was loaded with.
+func (s *Site) Config() *config.Config { return s.cfg }
+
 // Reports returns the reports the build includes, newest first.
 func (s *Site) Reports() []*content.Report { return s.reports }
 
