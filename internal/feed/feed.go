@@ -9,7 +9,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"html"
-	"sort"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gorilla/feeds"
@@ -61,16 +62,20 @@ type Item struct {
 // Callers with costly item content use it to fill in only those items.
 func Newest(items []Item, limit int) []Item {
 	items = append([]Item(nil), items...)
-	sort.SliceStable(items, func(i, j int) bool {
-		if !items[i].Published.Equal(items[j].Published) {
-			return items[i].Published.After(items[j].Published)
-		}
-		return items[i].ID > items[j].ID
-	})
+	slices.SortStableFunc(items, Compare)
 	if limit > 0 && len(items) > limit {
 		items = items[:limit]
 	}
 	return items
+}
+
+// Compare orders items as feeds list them: newest Published first, then
+// by ID, descending. It returns a negative number when a comes first.
+func Compare(a, b Item) int {
+	if c := b.Published.Compare(a.Published); c != 0 {
+		return c
+	}
+	return strings.Compare(b.ID, a.ID)
 }
 
 // URLs are the addresses of a feed's three documents.

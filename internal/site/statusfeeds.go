@@ -40,6 +40,10 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 	for _, d := range s.disruptionItems(m, host) {
 		entries = append(entries, entry{item: d.item, comps: d.comps})
 	}
+	// Newest first, as the feeds list them (feed.Newest's order), so that
+	// each feed takes its first FeedLimit entries and stops: with years of
+	// incidents, a feed looks at a few dozen, not at all of them.
+	slices.SortStableFunc(entries, func(a, b entry) int { return feed.Compare(a.item, b.item) })
 	// Item summaries and content come from the full views, made only for
 	// the items some feed keeps, once each: with years of incidents, most
 	// are in no feed at all.
@@ -56,6 +60,9 @@ func (s *Site) renderStatusFeeds(out Output, m *statusModel) error {
 			if keep(head, e.comps) {
 				f.Items = append(f.Items, e.item)
 				evs[e.item.ID] = e.e
+				if f.Limit > 0 && len(f.Items) == f.Limit {
+					break
+				}
 			}
 		}
 		f.Items = feed.Newest(f.Items, f.Limit)
