@@ -310,15 +310,19 @@ const cycleGap = 3 * time.Second
 
 // pause waits until cycleGap after the last cycle ended (an interrupted
 // bench fails at the next command).
-func (s *liveSite) pause() {
-	if s.ended.IsZero() {
+func (s *liveSite) pause() { pauseAfter(s.b.r.ctx, s.ended) }
+
+// pauseAfter waits until cycleGap after ended (not at all for the zero
+// time), or until ctx is done.
+func pauseAfter(ctx context.Context, ended time.Time) {
+	if ended.IsZero() {
 		return
 	}
-	t := time.NewTimer(time.Until(s.ended.Add(cycleGap)))
+	t := time.NewTimer(time.Until(ended.Add(cycleGap)))
 	defer t.Stop()
 	select {
 	case <-t.C:
-	case <-s.b.r.ctx.Done():
+	case <-ctx.Done():
 	}
 }
 
