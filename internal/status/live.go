@@ -104,6 +104,14 @@ func ApplyLive(p *Page, cfg *config.Config, live *snapshot.Live, silences []*con
 				continue
 			}
 			raiseDetected(c.Bars, dc, cfg.PercentPrecision, p.At)
+			// The component changed when the disruption began and when it
+			// ended, as Statuspage's updated_at says: a recovery does not
+			// take it back to its last incident's time.
+			for _, t := range []time.Time{dc.Start, dc.End} {
+				if !t.IsZero() && !t.After(p.At) {
+					c.UpdatedAt = later(c.UpdatedAt, t.In(p.Location))
+				}
+			}
 		}
 	}
 }

@@ -98,3 +98,39 @@ func TestApplyLive(t *testing.T) {
 		t.Errorf("nil live changed the page: %+v", p.Overall)
 	}
 }
+
+// TestRecoveryUpdatesComponent: a component whose detected disruption
+// ended was last changed when it recovered. Its updated_at (components.json,
+// the component page's sitemap date) went back to its last incident's time
+// instead, so every recovery changed the sitemap back and the API said the
+// component had not changed since.
+func TestRecoveryUpdatesComponent(t *testing.T) {
+	cfg := liveCfg(t)
+	start, end := ts(t, "2026-12-02T03:10:00Z"), ts(t, "2026-12-02T03:40:00Z")
+	dc := snapshot.DisruptionComponent{Component: "dns", Status: "major_outage", Start: start, End: end, Signal: "DNS probes failing"}
+	live := &snapshot.Live{
+		Schema: 1, CheckedAt: ts(t, "2026-12-02T04:00:00Z"), LastCheck: ts(t, "2026-12-02T04:00:00Z"),
+		Components:  []snapshot.LiveComponent{{Component: "dns", Status: "operational", Since: end}},
+		Disruptions: []snapshot.Disruption{{ID: "20261202T031000Z-dns", Start: start, End: end, Status: "major_outage", Components: []snapshot.DisruptionComponent{dc}}},
+	}
+	for _, tt := range []struct {
+		name string
+		now  time.Time
+		want time.Time
+	}{
+		{"after the recovery", ts(t, "2026-12-02T04:00:30Z"), end},
+		{"before the recovery, as of an earlier build", ts(t, "2026-12-02T03:20:00Z"), start},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := Compute(cfg, nil, nil, nil, tt.now)
+			ApplyLive(p, cfg, live, nil, nil)
+			dns, _ := p.Component("dns")
+			if !dns.UpdatedAt.Equal(tt.want) {
+				t.Errorf("dns UpdatedAt = %v, want %v", dns.UpdatedAt, tt.want)
+			}
+			if web, _ := p.Component("web"); !web.UpdatedAt.Before(start) {
+				t.Errorf("web, which was not disrupted, UpdatedAt = %v", web.UpdatedAt)
+			}
+		})
+	}
+}
