@@ -146,8 +146,8 @@ func savePNG(tb testing.TB, path string, png []byte) {
 }
 
 var (
-	barsPattern = regexp.MustCompile(`<svg class="bars"`)
-	rectPattern = regexp.MustCompile(`<rect `)
+	barsPattern = regexp.MustCompile(`<div class="bars"`)
+	dayPattern  = regexp.MustCompile(`<span class="[a-z-]+" title="[^"]*"></span>`)
 )
 
 func TestStatusPageInBrowser(t *testing.T) {
@@ -172,7 +172,7 @@ func TestStatusPageInBrowser(t *testing.T) {
 	if n := len(barsPattern.FindAllString(desktop.DOM, -1)); n != 6 {
 		t.Errorf("%d components with bars, want 6", n)
 	}
-	if n := len(rectPattern.FindAllString(desktop.DOM, -1)); n != 6*90 {
+	if n := len(dayPattern.FindAllString(desktop.DOM, -1)); n != 6*90 {
 		t.Errorf("%d daily bars, want %d", n, 6*90)
 	}
 	if len(desktop.Requests) == 0 || desktop.Requests[0] != origin+"status/" {

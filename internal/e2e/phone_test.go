@@ -24,17 +24,17 @@ func evalAt[T any](tb testing.TB, b *browser, url string, width, height int, exp
 	return v
 }
 
-// barsShown counts, for the first component, the daily bars that lie
-// inside its clip, and gives the legend's visible first-day label with the
+// barsShown counts, for the first component, the daily bars that are shown
+// and lie inside the width of their box, and gives the legend's visible first-day label with the
 // day of the first bar shown (the start of its tooltip).
 const barsShown = `(() => {
   const c = document.querySelectorAll('.component')[0];
-  const clip = c.querySelector('.bars-clip').getBoundingClientRect();
+  const clip = c.querySelector('.bars').getBoundingClientRect();
   let n = 0, firstBar = '';
-  for (const r of c.querySelectorAll('.bars rect')) {
+  for (const r of c.querySelectorAll('.bars span')) {
     const b = r.getBoundingClientRect();
     if (b.width > 0 && b.left >= clip.left - 0.5 && b.right <= clip.right + 0.5) {
-      if (n === 0) firstBar = r.querySelector('title').textContent.split(':')[0];
+      if (n === 0) firstBar = r.title.split(':')[0];
       n++;
     }
   }
@@ -221,7 +221,7 @@ const wideElements = `(() => {
   const w = document.documentElement.clientWidth, out = [];
   if (document.documentElement.scrollWidth <= w) return out;
   for (const e of document.body.querySelectorAll('*')) {
-    if (e.closest('.chart-scroll, .table-wrap, .bars-clip')) continue;
+    if (e.closest('.chart-scroll, .table-wrap')) continue;
     const r = e.getBoundingClientRect();
     if (r.right > w + 0.5) out.push(e.tagName.toLowerCase() + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : '') + ' ' + Math.round(r.right) + 'px');
   }

@@ -151,11 +151,10 @@ func reportStrips(tb testing.TB, page string) map[string]map[string]dayMark {
 func statusBars(tb testing.TB, page string) map[string]map[string]dayMark {
 	tb.Helper()
 	out := map[string]map[string]dayMark{}
-	comp := regexp.MustCompile(`(?s)<div class="component" id="component-[^"]+">\s*<p class="component-head"><span><strong>(?:<a [^>]*>)?([^<]+)(?:</a>)?</strong>.*?<svg class="bars"(.*?)</svg>`)
-	rect := regexp.MustCompile(`<rect [^>]*class="([a-z-]+)"><title>([^<]+)</title>`)
+	comp := regexp.MustCompile(`(?s)<div class="component" id="component-[^"]+">\s*<p class="component-head"><span><strong>(?:<a [^>]*>)?([^<]+)(?:</a>)?</strong>.*?<div class="bars"(.*?)</div>`)
 	for _, m := range comp.FindAllStringSubmatch(page, -1) {
 		days := map[string]dayMark{}
-		for _, r := range rect.FindAllStringSubmatch(m[2], -1) {
+		for _, r := range barPattern.FindAllStringSubmatch(m[2], -1) {
 			label, _, _ := strings.Cut(r[2], ":")
 			days[label] = dayMark{r[1], r[2]}
 		}
@@ -191,7 +190,7 @@ func TestStatusLegend(t *testing.T) {
 		}
 	}
 	// Every level the bars use is in the legend.
-	for _, m := range regexp.MustCompile(`<rect [^>]*class="([a-z-]+)"`).FindAllStringSubmatch(page, -1) {
+	for _, m := range barPattern.FindAllStringSubmatch(page, -1) {
 		if !strings.Contains(legend, `class="key `+m[1]+`"`) {
 			t.Errorf("bars of level %s have no legend", m[1])
 		}

@@ -284,7 +284,9 @@ func TestStatusDeterministic(t *testing.T) {
 	}
 }
 
-var titlePattern = regexp.MustCompile(`<title>([^<]*)</title>`)
+// barPattern matches a daily bar of the status page: its level and its
+// tooltip.
+var barPattern = regexp.MustCompile(`<span class="([a-z-]+)" title="([^"]*)"></span>`)
 
 func TestStatusTimeZones(t *testing.T) {
 	files := renderDir(t, statusSiteDir, statusNow)
@@ -305,10 +307,10 @@ func TestStatusTimeZones(t *testing.T) {
 	// in Berlin, one per day across the 25-hour day.
 	page := string(files["status/index.html"])
 	start := strings.Index(page, `<div class="component" id="component-web">`)
-	end := strings.Index(page[start:], "</svg>")
+	end := strings.Index(page[start:], `<p class="bar-legend">`)
 	var titles []string
-	for _, m := range titlePattern.FindAllStringSubmatch(page[start:start+end], -1) {
-		titles = append(titles, m[1])
+	for _, m := range barPattern.FindAllStringSubmatch(page[start:start+end], -1) {
+		titles = append(titles, m[2])
 	}
 	if len(titles) != 30 {
 		t.Fatalf("%d bars, want 30", len(titles))

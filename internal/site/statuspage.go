@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html"
 	"html/template"
-	"strconv"
 	"strings"
 	"time"
 
@@ -89,7 +88,7 @@ type ComponentView struct {
 	Status, StatusLabel   string
 	// Uptime is the availability over the shown days ("99.95%", "No data").
 	Uptime string
-	// Bars is the inline SVG of the daily bars; FirstDay and LastDay label
+	// Bars is the daily bars (see barsHTML); FirstDay and LastDay label
 	// its ends ("Aug 25", "Nov 22").
 	Bars              template.HTML
 	FirstDay, LastDay string
@@ -196,7 +195,7 @@ func (s *Site) componentView(c *status.Component, m *statusModel) ComponentView 
 		ID: c.ID, Name: c.Name, Description: c.Description,
 		Status: c.Status, StatusLabel: statusLabel(c.Status),
 		Uptime:  c.UptimeText,
-		Bars:    barsSVG(c),
+		Bars:    barsHTML(c),
 		FeedURL: s.rel(s.cfg.Status.Path + "components/" + c.ID + "/feed.xml"),
 		AtomURL: s.rel(s.cfg.Status.Path + "components/" + c.ID + "/atom.xml"),
 		Auto:    autoView(c),
@@ -219,23 +218,19 @@ func (s *Site) componentView(c *status.Component, m *statusModel) ComponentView 
 // status page lists under its bars.
 const componentIncidents = 5
 
-// Bar geometry in SVG user units: the SVG stretches to the width of the
-// page, so these only fix the proportions of bars and gaps.
-const (
-	barStep   = 6
-	barWidth  = 4
-	barHeight = 34
-)
-
-// barsSVG draws a component's daily bars: one rect per day coloured by its
-// level (the theme's CSS gives the colours), each with a <title> tooltip
-// that browsers show on hover, so the page needs no script.
+// barsHTML draws a component's daily bars: one box per day, coloured by
+// its level (the theme's CSS gives the colours and the layout), each with a
+// title tooltip that browsers show on hover, so the page needs no script.
+// They are HTML rather than SVG: a bar is then its tag, class and tooltip
+// and nothing else (no coordinates, no size), which keeps the status page of
+// a busy site within its first round trip, and the stylesheet alone decides
+// how many days a narrow screen shows, as Statuspage shows fewer there.
 //
 // The bars are a picture, not controls: 90 days across a phone are 11 px a
 // bar, far below a 24 px tap target (WCAG 2.5.8). Each day's figures and
 // events are text on the component's page ("Day by day"), linked next to
 // the bars; the picture's label sums them up.
-func barsSVG(c *status.Component) template.HTML {
+func barsHTML(c *status.Component) template.HTML {
 	n := len(c.Bars)
 	if n == 0 {
 		return ""
@@ -252,29 +247,13 @@ func barsSVG(c *status.Component) template.HTML {
 	label := fmt.Sprintf("%s over the last %d days: %s uptime, %d %s with incidents, %d without data",
 		c.Name, n, c.UptimeText, incidentDays, plural2(incidentDays, "day", "days"), noData)
 	var b strings.Builder
-	b.Grow(n * 70)
-	// The wrapper tells the stylesheet how far to stretch the SVG so that
-	// only its last 60 or 30 bars fill the clip on narrower screens, as
-	// Statuspage shows fewer days there, without JavaScript: --s60 and
-	// --s30 are the SVG's width over that of its last 60 or 30 bars (1
-	// when it has no more).
-	fmt.Fprintf(&b, `<div class="bars-clip" style="--s60:%s;--s30:%s">`, barsScale(n, 60), barsScale(n, 30))
-	fmt.Fprintf(&b, `<svg class="bars" viewBox="0 0 %d %d" preserveAspectRatio="none" role="img" aria-label="%s">`,
-		barsWidth(n), barHeight, html.EscapeString(label))
-	for i, bar := range c.Bars {
-		fmt.Fprintf(&b, "\n"+`<rect x="%d" width="%d" height="%d" class="%s"><title>%s</title></rect>`,
-			i*barStep, barWidth, barHeight, bar.Level, html.EscapeString(bar.Tooltip))
+	b.Grow(n * 60)
+	fmt.Fprintf(&b, `<div class="bars" role="img" aria-label="%s">`, html.EscapeString(label))
+	for _, bar := range c.Bars {
+		fmt.Fprintf(&b, "\n"+`<span class="%s" title="%s"></span>`, bar.Level, html.EscapeString(bar.Tooltip))
 	}
-	b.WriteString("\n</svg></div>")
+	b.WriteString("\n</div>")
 	return template.HTML(b.String())
-}
-
-// barsWidth is the width, in SVG units, of n bars and the gaps between.
-func barsWidth(n int) int { return n*barStep - (barStep - barWidth) }
-
-// barsScale is how much wider n bars are than their last k, to 4 decimals.
-func barsScale(n, k int) string {
-	return strconv.FormatFloat(float64(barsWidth(n))/float64(barsWidth(min(n, k))), 'f', 4, 64)
 }
 
 func plural2(n int, one, many string) string {

@@ -164,7 +164,7 @@ func TestStatusPageSize(t *testing.T) {
 	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 	files := renderDir(t, sizeSite(t, 10, 90, 3, now), now)
 	page := files["status/index.html"]
-	if n := strings.Count(string(page), "<rect "); n != 900 {
+	if n := len(barPattern.FindAllIndex(page, -1)); n != 900 {
 		t.Fatalf("%d bars, want 900: the test site is not the budgeted one", n)
 	}
 	if n := strings.Count(string(page), `<article class="event`); n != 3 {
