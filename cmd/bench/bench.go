@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,6 +56,8 @@ type bench struct {
 	now        time.Time
 	report     *os.File // bench/out/results.txt
 	checks     []check
+	// trashed counts the trees moved aside by discard.
+	trashed int
 
 	results map[size]result
 }
@@ -102,10 +105,33 @@ func (b *bench) close() {
 		b.report.Close()
 	}
 	if b.cfg.keep {
+		os.RemoveAll(b.trash())
 		fmt.Fprintf(b.log, "bench: sites kept in %s\n", b.work)
 		return
 	}
 	os.RemoveAll(b.work)
+}
+
+// trash is where discard moves what a measured run must start without.
+func (b *bench) trash() string { return filepath.Join(b.work, "trash") }
+
+// discard makes p absent for the next measurement by moving it into the
+// trash, which is emptied when the run ends. Deleting it instead would
+// slow the files the next build creates: ext4 without a journal (the disk
+// of many VMs and CI runners) skips inodes freed in the last 60 to 360
+// seconds when it allocates, checking each one, so a build that follows
+// the deletion of the previous round's 20,000 files spent most of its
+// time in the kernel's recently_deleted (perf, 2026-12-07) — something a
+// fresh clone, whose files are new, never meets.
+func (b *bench) discard(p string) error {
+	if _, err := os.Lstat(p); errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err := os.MkdirAll(b.trash(), 0o755); err != nil {
+		return err
+	}
+	b.trashed++
+	return os.Rename(p, filepath.Join(b.trash(), strconv.Itoa(b.trashed)))
 }
 
 func moduleRoot(ctx context.Context) (string, error) {
@@ -199,7 +225,7 @@ func (b *bench) generate(s size, opts benchgen.Options) (string, *benchgen.Site,
 // build runs `bulletin build` on dir; cold builds start without a cache.
 func (b *bench) build(dir string, cold bool) (sample, error) {
 	if cold {
-		if err := os.RemoveAll(filepath.Join(dir, ".cache")); err != nil {
+		if err := b.discard(filepath.Join(dir, ".cache")); err != nil {
 			return sample{}, err
 		}
 	}

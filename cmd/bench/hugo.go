@@ -92,7 +92,7 @@ func (b *bench) hugoRuns(dir string) []*timed {
 			return s, err
 		}},
 		{name: "hugo, to disk, no public/", fn: func() (sample, error) {
-			if err := os.RemoveAll(filepath.Join(dir, "public")); err != nil {
+			if err := b.discard(filepath.Join(dir, "public")); err != nil {
 				return sample{}, err
 			}
 			s, _, err := b.r.run(dir, b.hugo, "--quiet")
@@ -107,7 +107,7 @@ func (b *bench) hugoRuns(dir string) []*timed {
 
 // freshBuild is the first build of a fresh clone: no .cache/, no public/.
 func (b *bench) freshBuild(dir string) (sample, error) {
-	if err := os.RemoveAll(filepath.Join(dir, "public")); err != nil {
+	if err := b.discard(filepath.Join(dir, "public")); err != nil {
 		return sample{}, err
 	}
 	return b.build(dir, true)
