@@ -324,6 +324,17 @@ func (s *Site) Render(out Output) error {
 	pages := &pager{s: s, out: out, site: s.siteData(), add: addProblem}
 	pages.memo, _ = out.(PageMemo)
 	page := pages.page
+	// The status pages do not depend on the reports: render them at the
+	// same time, so that neither part's last pages leave a CPU idle.
+	type statusResult struct {
+		urls []sitemapEntry
+		err  error
+	}
+	statusDone := make(chan statusResult, 1)
+	go func() {
+		urls, err := s.renderStatus(out, pages)
+		statusDone <- statusResult{urls, err}
+	}()
 	// Report pages are independent; most of their cost is creating
 	// directories and files, which overlaps well across goroutines.
 	g := errgroup.Group{}
@@ -351,15 +362,16 @@ func (s *Site) Render(out Output) error {
 	page("home", "/", &Page{Title: s.cfg.Title, Description: homeDesc, Reports: all, Years: years})
 	page("reports", "/reports/", &Page{Title: "All reports", Description: "Every monthly report of " + s.cfg.Title, Reports: all, Years: years})
 	page("404", "/404.html", &Page{Title: "Page not found", Description: "There is no page at this address on " + s.cfg.Title + ". The latest report, the archive and the status page are good places to start."})
-	statusURLs, err := s.renderStatus(out, pages)
-	addProblem("", err)
+	st := <-statusDone
+	statusURLs := st.urls
+	addProblem("", st.err)
 	if err := problems.Err(); err != nil {
 		return err
 	}
 	if err := s.renderFeeds(out, reps); err != nil {
 		return err
 	}
-	statusURLs, err = s.renderStatusSite(raw, out, pages, statusURLs)
+	statusURLs, err := s.renderStatusSite(raw, out, pages, statusURLs)
 	if err != nil {
 		return err
 	}
