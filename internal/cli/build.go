@@ -83,6 +83,9 @@ func runBuild(_ context.Context, env Env, args []string) error {
 	if err := parse(fs, env, args); err != nil {
 		return err
 	}
+	if env.BatchGC != nil {
+		env.BatchGC()
+	}
 	if *cpuProfile != "" {
 		stop, err := startCPUProfile(*cpuProfile)
 		if err != nil {
@@ -246,6 +249,9 @@ func runCheck(_ context.Context, env Env, args []string) error {
 	b.register(fs, "production")
 	if err := parse(fs, env, args); err != nil {
 		return err
+	}
+	if env.BatchGC != nil {
+		env.BatchGC()
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))

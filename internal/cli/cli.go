@@ -22,6 +22,7 @@ import (
 
 	"github.com/bulletin-dev/bulletin/internal/config"
 	"github.com/bulletin-dev/bulletin/internal/diag"
+	"github.com/bulletin-dev/bulletin/internal/gctune"
 )
 
 // Version is the program version, set at link time with
@@ -39,6 +40,10 @@ type Env struct {
 	Now func() time.Time
 	// IsTerminal reports whether Stderr is an interactive terminal.
 	IsTerminal bool
+	// BatchGC, when set, tunes the garbage collector for a command that
+	// runs once and exits (build, check; see gctune). It changes the whole
+	// process: OSEnv sets it, tests leave it nil.
+	BatchGC func()
 }
 
 // OSEnv returns the Env of the running process.
@@ -51,6 +56,7 @@ func OSEnv() Env {
 		Getenv:     os.Getenv,
 		Now:        time.Now,
 		IsTerminal: err == nil && fi.Mode()&os.ModeCharDevice != 0,
+		BatchGC:    func() { gctune.Batch(gctune.DefaultLimit, os.Getenv) },
 	}
 }
 
