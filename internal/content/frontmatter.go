@@ -176,8 +176,11 @@ func Decode(path string, src []byte, v any) (*Document, error) {
 		return nil, diag.Errorf(path, 1, "read front matter: %v", err)
 	}
 	// The body is what followed the closing line within region, then the
-	// rest of the file, in a buffer of its own as before.
-	body = append(slices.Clip(body), src[len(region):]...)
+	// rest of the file, in a buffer of its own: what the frontmatter
+	// package returns is the end of its whole read buffer, which a body of
+	// a line or none (most incidents) would otherwise keep alive.
+	rest := src[len(region):]
+	body = append(append(make([]byte, 0, len(body)+len(rest)), body...), rest...)
 	d := &Document{Path: path, Format: c.format, Body: body, Source: source}
 	// The front matter starts on the line after the first delimiter.
 	delim := "---"
