@@ -54,8 +54,24 @@ type Documents struct {
 // OpenDocuments reads the document cache in dir. Entries written under
 // another fingerprint are discarded.
 func OpenDocuments(dir string, fingerprint [32]byte) *Documents {
+	return openDocuments(filepath.Join(dir, DocumentsFileName), fingerprint)
+}
+
+// SourcesFileName is the file in the cache directory that keeps the bytes
+// of content files for content.Loader.Sources.
+const SourcesFileName = "sources.cache"
+
+// OpenSources reads the content sources kept in dir: a Documents whose
+// values are the bytes of content files, by path and file identity (see
+// content.Loader). They do not depend on the program, so unlike parsed
+// documents they survive a new binary.
+func OpenSources(dir string) *Documents {
+	return openDocuments(filepath.Join(dir, SourcesFileName), sha256.Sum256([]byte("bulletin content sources")))
+}
+
+func openDocuments(path string, fingerprint [32]byte) *Documents {
 	d := &Documents{
-		path:        filepath.Join(dir, DocumentsFileName),
+		path:        path,
 		fingerprint: fingerprint,
 		old:         map[digest.Key]string{},
 		cur:         map[digest.Key]string{},
@@ -165,10 +181,10 @@ func (d *Documents) Save() error {
 		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(d.path), 0o755); err != nil {
-		return fmt.Errorf("save document cache: %w", err)
+		return fmt.Errorf("save %s: %w", d.path, err)
 	}
 	if err := writeCacheFile(d.path, encodeDocuments(d.fingerprint, d.cur)); err != nil {
-		return fmt.Errorf("save document cache: %w", err)
+		return fmt.Errorf("save %s: %w", d.path, err)
 	}
 	d.old, d.cur, d.stale = d.cur, make(map[digest.Key]string, len(d.cur)), false
 	return nil

@@ -28,11 +28,12 @@ type buildFlags struct {
 	siteFlags
 	drafts, future bool
 	// useCache keeps rendered markdown and parsed content in the site's
-	// .cache/ between builds; cache and docs are the caches loadSite
-	// opened.
+	// .cache/ between builds; cache, docs and sources are the caches
+	// loadSite opened.
 	useCache bool
 	cache    *buildcache.Cache
 	docs     *buildcache.Documents
+	sources  *buildcache.Documents
 }
 
 func (b *buildFlags) register(fs *flag.FlagSet, defaultEnv string) {
@@ -63,6 +64,8 @@ func (b *buildFlags) loadSite(env Env, defaultEnv string, now time.Time, live bo
 		if d, err := buildcache.DocumentsForSite(b.source); err == nil {
 			b.docs, opts.Documents = d, d
 		}
+		b.sources = buildcache.OpenSources(buildcache.Dir(b.source))
+		opts.Sources = b.sources
 		if id, err := buildcache.BinaryID(); err == nil {
 			opts.CodeVersion = id
 		}
@@ -146,14 +149,17 @@ func runBuild(_ context.Context, env Env, args []string) error {
 		}
 		return err
 	}
-	// The two caches are files of their own: write them at once.
-	var saveErrs [2]error
+	// The caches are files of their own: write them at once.
+	var saveErrs [3]error
 	var wg sync.WaitGroup
 	if b.cache != nil {
 		wg.Go(func() { saveErrs[0] = b.cache.Save() })
 	}
 	if b.docs != nil {
 		wg.Go(func() { saveErrs[1] = b.docs.Save() })
+	}
+	if b.sources != nil {
+		wg.Go(func() { saveErrs[2] = b.sources.Save() })
 	}
 	wg.Wait()
 	for _, err := range saveErrs {

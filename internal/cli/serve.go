@@ -39,6 +39,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 	// Each rebuild parses only the content files that changed, as bulletin
 	// build does; a cache that cannot be opened only costs time.
 	docs, docsErr := buildcache.DocumentsForSite(b.source)
+	sources := buildcache.OpenSources(buildcache.Dir(b.source))
 	// Rendered markdown and pages are kept in memory from one rebuild to
 	// the next, so an edit re-renders what it changed.
 	var md *buildcache.Cache
@@ -69,6 +70,7 @@ func runServe(ctx context.Context, env Env, args []string) error {
 		if docsErr == nil {
 			opts.Documents = docs
 		}
+		opts.Sources = sources
 		if md != nil {
 			opts.Markdown = md
 		}
@@ -86,6 +88,9 @@ func runServe(ctx context.Context, env Env, args []string) error {
 			if err := docs.Save(); err != nil {
 				fmt.Fprintf(env.Stderr, "bulletin serve: %v (the site was built)\n", err)
 			}
+		}
+		if err := sources.Save(); err != nil {
+			fmt.Fprintf(env.Stderr, "bulletin serve: %v (the site was built)\n", err)
 		}
 		return out.Files(), nil
 	}

@@ -261,7 +261,7 @@ func LoadAnnouncements(dir string, cfg *config.Config) ([]*Announcement, error) 
 // one event everywhere, and such an announcement is left out.
 func (l Loader) Announcements(dir string, cfg *config.Config, sc *StatusContent) ([]*Announcement, error) {
 	var p diag.List
-	out, err := parseDir(dir, &p, func(path string, src []byte) (*Announcement, error) {
+	out, err := parseDir(dir, &p, l.read, func(path string, src []byte) (*Announcement, error) {
 		return l.parseAnnouncement(path, src, cfg)
 	})
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/bulletin-dev/bulletin/internal/config"
 	"github.com/bulletin-dev/bulletin/internal/digest"
+	"github.com/bulletin-dev/bulletin/internal/fileid"
 )
 
 // ParseCache keeps what parsing a content file's front matter produced, so
@@ -39,9 +40,82 @@ type ParseCache interface {
 // shows in its results as it does without cache. Only files that loaded
 // without problems are cached: a file with problems is parsed on every
 // load and reports them in the same words.
+//
+// With Sources, a file whose identity (size, times, inode: see fileid) is
+// the one it had at an earlier load is not even read: Sources holds the
+// bytes it had then. A file changed since has a new identity, whatever
+// its new bytes; one changed less than racyWindow before it was read is
+// not kept, since a second change within the file system's time
+// granularity could leave its identity as it was.
 type Loader struct {
 	// Cache, when set, holds decoded files between loads.
 	Cache ParseCache
+	// Sources, when set, holds the bytes of files left alone between
+	// loads, by path and identity.
+	Sources ParseCache
+	// Now is the wall clock, for telling files changed just before they
+	// were read (time.Now when nil).
+	Now func() time.Time
+}
+
+// racyWindow is how long before it is read a file must have been last
+// changed for Sources to keep its bytes: file systems keep times at a
+// granularity between a nanosecond and two seconds, and the kernel's clock
+// for them ticks in milliseconds.
+const racyWindow = 2 * time.Second
+
+// sourceVersion goes into every Sources key: change it if what the key
+// covers or what the value holds changes.
+const sourceVersion = "bulletin content source 1"
+
+// read reads the content file path as readContent does, through Sources
+// when it is set.
+func (l Loader) read(path, root string) ([]byte, error) {
+	if l.Sources == nil {
+		return readContent(path, root)
+	}
+	fi, link, err := statContent(path, root)
+	if err != nil {
+		return nil, err
+	}
+	if link {
+		// The link's target can change without the link changing.
+		return readFile(path)
+	}
+	id := fileid.Of(fi)
+	key := sourceKey(path, id)
+	if v, ok := l.Sources.Get(key); ok {
+		return []byte(v), nil
+	}
+	src, err := readFile(path)
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now
+	if l.Now != nil {
+		now = l.Now
+	}
+	// Without a change time (a platform that has none), a file restored
+	// with its old modification time would look unchanged: keep nothing.
+	settled := now().Add(-racyWindow).UnixNano()
+	if id.CTime != 0 && id.CTime < settled && id.MTime < settled && int64(len(src)) == id.Size {
+		l.Sources.Put(key, string(src))
+	}
+	return src, nil
+}
+
+// sourceKey is the Sources key of the file at path with identity id.
+func sourceKey(path string, id fileid.ID) digest.Key {
+	b := make([]byte, 0, 64+len(sourceVersion)+len(path))
+	for _, s := range []string{sourceVersion, path} {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	b = binary.AppendVarint(b, id.Size)
+	b = binary.AppendVarint(b, id.MTime)
+	b = binary.AppendVarint(b, id.CTime)
+	b = binary.AppendUvarint(b, id.Inode)
+	return digest.Bytes(b)
 }
 
 // cacheVersion goes into every cache key: change it whenever the encoding

@@ -411,7 +411,7 @@ func LoadIncidents(dir string, cfg *config.Config) ([]*Incident, error) {
 // Incidents is LoadIncidents through l's cache.
 func (l Loader) Incidents(dir string, cfg *config.Config) ([]*Incident, error) {
 	var p diag.List
-	out, err := parseDir(dir, &p, func(path string, src []byte) (*Incident, error) {
+	out, err := parseDir(dir, &p, l.read, func(path string, src []byte) (*Incident, error) {
 		return l.parseIncident(path, src, cfg)
 	})
 	if err != nil {

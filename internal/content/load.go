@@ -18,7 +18,7 @@ import (
 // frontmatter parsing. Values that parsed without problems come back in
 // file order; every problem of every file is added to p, also in file
 // order, so messages do not depend on scheduling.
-func parseDir[T any](dir string, p *diag.List, parse func(path string, src []byte) (T, error)) ([]T, error) {
+func parseDir[T any](dir string, p *diag.List, read readFunc, parse func(path string, src []byte) (T, error)) ([]T, error) {
 	paths, err := markdownFiles(dir)
 	if err != nil {
 		return nil, err
@@ -36,7 +36,7 @@ func parseDir[T any](dir string, p *diag.List, parse func(path string, src []byt
 	for range min(runtime.GOMAXPROCS(0), len(paths)) {
 		wg.Go(func() {
 			for i := range next {
-				src, err := readContent(paths[i], root)
+				src, err := read(paths[i], root)
 				if err != nil {
 					results[i].err = err
 					continue
@@ -61,26 +61,45 @@ func parseDir[T any](dir string, p *diag.List, parse func(path string, src []byt
 	return out, nil
 }
 
+// readFunc reads a content file of the site's content/ (root); see
+// readContent.
+type readFunc func(path, root string) ([]byte, error)
+
 // readContent reads the content file path, refusing what is not a regular
 // file within root (the site's content/): opening a FIFO would block the
 // build forever, and a symbolic link could publish any file the build can
 // read.
 func readContent(path, root string) ([]byte, error) {
-	fi, err := os.Lstat(path)
+	if _, _, err := statContent(path, root); err != nil {
+		return nil, err
+	}
+	return readFile(path)
+}
+
+// statContent describes the content file path, following a symbolic link
+// (link is then true) only to a file within root, and refuses what is not
+// a regular file.
+func statContent(path, root string) (fi fs.FileInfo, link bool, err error) {
+	fi, err = os.Lstat(path)
 	if err != nil {
-		return nil, diag.Errorf(path, 0, "read: %v", errors.Unwrap(err))
+		return nil, false, diag.Errorf(path, 0, "read: %v", errors.Unwrap(err))
 	}
 	if fi.Mode()&fs.ModeSymlink != 0 {
+		link = true
 		if err := linkWithin(path, root); err != nil {
-			return nil, diag.Errorf(path, 0, "%v", err)
+			return nil, true, diag.Errorf(path, 0, "%v", err)
 		}
 		if fi, err = os.Stat(path); err != nil {
-			return nil, diag.Errorf(path, 0, "read: %v", errors.Unwrap(err))
+			return nil, true, diag.Errorf(path, 0, "read: %v", errors.Unwrap(err))
 		}
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, diag.Errorf(path, 0, "not a regular file (%v): a content file must be a plain file", fi.Mode().Type())
+		return nil, link, diag.Errorf(path, 0, "not a regular file (%v): a content file must be a plain file", fi.Mode().Type())
 	}
+	return fi, link, nil
+}
+
+func readFile(path string) ([]byte, error) {
 	src, err := os.ReadFile(path)
 	if err != nil {
 		return nil, diag.Errorf(path, 0, "read: %v", errors.Unwrap(err))

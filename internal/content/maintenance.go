@@ -225,7 +225,7 @@ func LoadMaintenance(dir string, cfg *config.Config) ([]*Maintenance, error) {
 // Maintenance is LoadMaintenance through l's cache.
 func (l Loader) Maintenance(dir string, cfg *config.Config) ([]*Maintenance, error) {
 	var p diag.List
-	out, err := parseDir(dir, &p, func(path string, src []byte) (*Maintenance, error) {
+	out, err := parseDir(dir, &p, l.read, func(path string, src []byte) (*Maintenance, error) {
 		return l.parseMaintenance(path, src, cfg)
 	})
 	if err != nil {

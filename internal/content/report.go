@@ -284,7 +284,7 @@ func (l Loader) Reports(dir string, loc *time.Location) ([]*Report, error) {
 	// month has that mismatch reported instead.
 	var mu sync.Mutex
 	claims := map[string][]*Report{}
-	parsed, err := parseDir(dir, &p, func(path string, src []byte) (*Report, error) {
+	parsed, err := parseDir(dir, &p, l.read, func(path string, src []byte) (*Report, error) {
 		r, err := l.parseReport(path, src, loc)
 		if r != nil && snapshot.ValidMonth(r.Month) && !namesOtherMonth(path, r.Month) {
 			mu.Lock()

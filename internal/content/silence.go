@@ -106,7 +106,7 @@ func validLive(s string) bool {
 // as a *diag.ListError, alongside the silences that parsed.
 func LoadSilences(dir string, cfg *config.Config) ([]*Silence, error) {
 	var p diag.List
-	out, err := parseDir(dir, &p, func(path string, src []byte) (*Silence, error) {
+	out, err := parseDir(dir, &p, readContent, func(path string, src []byte) (*Silence, error) {
 		return ParseSilence(path, src, cfg)
 	})
 	if err != nil {

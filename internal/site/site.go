@@ -72,6 +72,10 @@ type Options struct {
 	// (internal/buildcache): an unchanged file is not parsed again, and
 	// is still validated against the config.
 	Documents content.ParseCache
+	// Sources, when set, keeps the bytes of content files between loads
+	// (internal/buildcache), so that a file left alone is not read again
+	// (see content.Loader).
+	Sources content.ParseCache
 	// CodeVersion identifies the program doing the build (its templates
 	// functions and built-in theme): see buildcache.BinaryID. When set,
 	// and the output is a PageMemo, report and incident pages rendered by
@@ -171,7 +175,7 @@ func Load(cfg *config.Config, opts Options) (*Site, error) {
 	// Reports, snapshots, incidents and maintenance, and the theme are
 	// independent: load them at once. Their problems are added in this
 	// order whatever finishes first, so messages do not depend on timing.
-	ld := content.Loader{Cache: opts.Documents}
+	ld := content.Loader{Cache: opts.Documents, Sources: opts.Sources}
 	var reports []*content.Report
 	var reportsErr, snapErr, statusErr, annErr, themeErr, tmplErr, liveErr, silenceErr error
 	var theme *Theme
