@@ -166,6 +166,14 @@ func (d *Documents) Put(key digest.Key, value string) {
 	d.mu.Unlock()
 }
 
+// Len returns the number of entries the file held at Open or holds since
+// the last Save.
+func (d *Documents) Len() int {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return len(d.old)
+}
+
 // Stats returns the hits and misses of Get so far.
 func (d *Documents) Stats() Stats { return Stats{Hits: d.hits.Load(), Misses: d.misses.Load()} }
 

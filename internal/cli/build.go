@@ -64,8 +64,12 @@ func (b *buildFlags) loadSite(env Env, defaultEnv string, now time.Time, live bo
 		if d, err := buildcache.DocumentsForSite(b.source); err == nil {
 			b.docs, opts.Documents = d, d
 		}
-		b.sources = buildcache.OpenSources(buildcache.Dir(b.source))
-		opts.Sources = b.sources
+		// The first build of a clone keeps no sources: it holds every
+		// parsed document and rendered page in memory already, and the
+		// next build, which renders little, keeps them instead.
+		if src := buildcache.OpenSources(buildcache.Dir(b.source)); src.Len() > 0 || b.docs != nil && b.docs.Len() > 0 {
+			b.sources, opts.Sources = src, src
+		}
 		if id, err := buildcache.BinaryID(); err == nil {
 			opts.CodeVersion = id
 		}
