@@ -234,7 +234,7 @@ func (w *Writer) WritePage(name string, key digest.Key, data []byte) error {
 	w.mu.Unlock()
 	p := filepath.Join(w.root, filepath.FromSlash(name))
 	if !known {
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		if err := mkdirs(filepath.Dir(p)); err != nil {
 			return err
 		}
 		w.mu.Lock()
@@ -242,6 +242,24 @@ func (w *Writer) WritePage(name string, key digest.Key, data []byte) error {
 		w.mu.Unlock()
 	}
 	return os.WriteFile(p, data, 0o644)
+}
+
+// mkdirs makes the directory p and whichever of its parents are missing.
+// Usually only p is: trying it alone first takes one system call where
+// os.MkdirAll takes three (a stat of p, of its parent, then the mkdir).
+func mkdirs(p string) error {
+	err := os.Mkdir(p, 0o755)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, fs.ErrNotExist):
+		return os.MkdirAll(p, 0o755)
+	case errors.Is(err, fs.ErrExist):
+		// Another writer made it; or it is a file, and writing into it
+		// fails with the error that says so.
+		return nil
+	}
+	return err
 }
 
 // dirsOf returns the directories that hold names, "." included.
