@@ -234,22 +234,32 @@ func (b *bench) build(dir string, cold bool) (sample, error) {
 }
 
 // buildRounds runs rounds cold builds (those of a fresh clone: no .cache/,
-// no public/) and rounds warm builds, alternating, and with Hugo's builds
-// of the same pages in hugoDir when it is not "".
-func (b *bench) buildRounds(dir, hugoDir string) (cold, warm stats, hugo []stats, err error) {
+// no public/) and rounds warm builds, alternating, with cold builds of the
+// site in baseDir when it is not "" and Hugo's builds of the same pages in
+// hugoDir when it is not "", all in the same rounds: a difference between
+// two of them is then not a difference between two stretches of a machine
+// whose speed drifts.
+func (b *bench) buildRounds(dir, baseDir, hugoDir string) (cold, warm, base stats, hugo []stats, err error) {
 	bulletin := []*timed{
 		{name: "cold", fn: func() (sample, error) { return b.freshBuild(dir) }},
 		{name: "warm", fn: func() (sample, error) { return b.build(dir, false) }},
 	}
-	var hr []*timed
+	var other []*timed
+	if baseDir != "" {
+		other = append(other, &timed{name: "base cold", fn: func() (sample, error) { return b.freshBuild(baseDir) }})
+	}
 	if hugoDir != "" {
-		hr = b.hugoRuns(hugoDir)
+		other = append(other, b.hugoRuns(hugoDir)...)
 	}
-	st, err := b.alternate("builds of "+filepath.Base(dir), bulletin, hr)
+	st, err := b.alternate("builds of "+filepath.Base(dir), bulletin, other)
 	if err != nil {
-		return cold, warm, nil, err
+		return cold, warm, base, nil, err
 	}
-	return st[0], st[1], st[2:], nil
+	cold, warm, rest := st[0], st[1], st[2:]
+	if baseDir != "" {
+		base, rest = rest[0], rest[1:]
+	}
+	return cold, warm, base, rest, nil
 }
 
 func (b *bench) scale() error {
@@ -257,7 +267,9 @@ func (b *bench) scale() error {
 	if b.cfg.quick {
 		list = sizes[:2]
 	}
-	base := map[int]stats{}
+	// The sites of the same reports without incidents, by report count:
+	// each sized site's rounds build its base too (see buildRounds).
+	bases := map[int]string{}
 	type hugoRow struct {
 		size size
 		st   []stats
@@ -267,18 +279,15 @@ func (b *bench) scale() error {
 	fmt.Fprintln(b.out)
 	tw := tabwriter.NewWriter(b.out, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "reports\tincidents\tpages\tcold build\tCPU\tpages/s\tpeak RSS\tper incident\tno-change build\tpeak RSS\t")
+	var baseNotes []string
 	for _, s := range list {
-		if _, ok := base[s.reports]; !ok {
-			b.logf("generating and building %d reports without incidents", s.reports)
+		if _, ok := bases[s.reports]; !ok && s.incidents > 0 {
+			b.logf("generating %d reports without incidents", s.reports)
 			dir, _, err := b.generate(size{s.reports, 0}, benchgen.Options{})
 			if err != nil {
 				return err
 			}
-			cold, _, _, err := b.buildRounds(dir, "")
-			if err != nil {
-				return err
-			}
-			base[s.reports] = cold
+			bases[s.reports] = dir
 		}
 		b.logf("generating and building %s", s)
 		dir, _, err := b.generate(s, benchgen.Options{})
@@ -293,7 +302,7 @@ func (b *bench) scale() error {
 				return fmt.Errorf("write hugo site: %w", err)
 			}
 		}
-		cold, warm, hugo, err := b.buildRounds(dir, hugoDir)
+		cold, warm, base, hugo, err := b.buildRounds(dir, bases[s.reports], hugoDir)
 		if err != nil {
 			return err
 		}
@@ -306,7 +315,8 @@ func (b *bench) scale() error {
 		}
 		res := result{size: s, pages: pages, cold: cold, warm: warm}
 		if s.incidents > 0 {
-			res.perIncident = (cold.wall - base[s.reports].wall) / time.Duration(s.incidents)
+			res.perIncident = (cold.wall - base.wall) / time.Duration(s.incidents)
+			baseNotes = append(baseNotes, fmt.Sprintf("%d reports %s (rounds of %s incidents)", s.reports, ms(base.wall), thousands(s.incidents)))
 		}
 		b.results[s] = res
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%.0f\t%s\t%s\t%s\t%s\t\n", s.reports, thousands(s.incidents), thousands(pages),
@@ -314,17 +324,8 @@ func (b *bench) scale() error {
 			us(res.perIncident), ms(warm.wall), mb(warm.rssKB))
 	}
 	tw.Flush()
-	fmt.Fprintf(b.out, "\nper incident = (cold build − cold build of the same reports without incidents) / incidents; without incidents: ")
-	for i, s := range list {
-		if i > 0 && list[i-1].reports == s.reports {
-			continue
-		}
-		if i > 0 {
-			fmt.Fprint(b.out, ", ")
-		}
-		fmt.Fprintf(b.out, "%d reports %s", s.reports, ms(base[s.reports].wall))
-	}
-	fmt.Fprint(b.out, "\n\n")
+	fmt.Fprintf(b.out, "\nper incident = (cold build − cold build of the same reports without incidents, in the same rounds) / incidents; without incidents: %s\n\n",
+		strings.Join(baseNotes, ", "))
 	for _, h := range hugoRows {
 		res := b.results[h.size]
 		fmt.Fprintf(b.out, "Hugo building the same %s pages (reports and incidents, minimal templates):\n\n", thousands(h.size.reports+h.size.incidents))

@@ -5,7 +5,8 @@
 // medians over several rounds:
 //
 //   - full (cold) and no-change builds at (reports, incidents) = (12, 100),
-//     (120, 2,000), (120, 10,000): time, pages/s, peak RSS, per-incident cost;
+//     (120, 2,000), (120, 10,000): time, pages/s, peak RSS, per-incident cost
+//     (against the same reports without incidents, built in the same rounds);
 //   - one incident update: rebuild, output files changed, publish to a
 //     file:// bucket, objects uploaded;
 //   - status page and 503 page bytes;
